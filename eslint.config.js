@@ -20,12 +20,28 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'path', 'net', 'http', '**/core/**', '**/services/**', '**/integrations/**', '**/simulator/**'] },
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'path',
+            'net',
+            'http',
+            '**/core/**',
+            '**/services/**',
+            '**/integrations/**',
+            '**/simulator/**',
+          ],
+        },
       ],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'domain/ takes time as an argument' },
-        { object: 'Math', property: 'random', message: 'domain/ takes a seeded random source as an argument' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'domain/ takes a seeded random source as an argument',
+        },
       ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'fetch', 'process'],
     },

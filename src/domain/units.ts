@@ -20,10 +20,10 @@ export const CENTICENTS_PER_DOLLAR = 10_000;
 export const CENTICENTS_PER_CENT = 100;
 
 export const SYMBOLS = ['BTC', 'ETH'] as const;
-export type Symbol = (typeof SYMBOLS)[number];
+export type SymbolId = (typeof SYMBOLS)[number];
 
 /** Narrows untrusted text ("btc", "ETH") to a known symbol, or undefined: symbols are a whitelist. */
-export function parseSymbol(text: string): Symbol | undefined {
+export function parseSymbol(text: string): SymbolId | undefined {
   const upper = text.toUpperCase();
-  return (SYMBOLS as readonly string[]).includes(upper) ? (upper as Symbol) : undefined;
+  return (SYMBOLS as readonly string[]).includes(upper) ? (upper as SymbolId) : undefined;
 }
