@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { SERVICE_NAMES } from '../manifest/service-names.ts';
+
+/** The one typed configuration of a REC.IO process. Defaults < config file < environment. */
+export const configSchema = z
+  .object({
+    /** paper = the built-in simulator; demo = Kalshi's demo exchange; live = real money. */
+    mode: z.enum(['paper', 'demo', 'live']).default('paper'),
+    /** Live trading also needs a master_admin's switch in the UI; this flag only makes it possible. */
+    liveTradingEnabled: z.boolean().default(false),
+    dataDir: z.string().min(1).default('./data'),
+    /** A PostgreSQL server; without it the embedded PGlite under dataDir is used. */
+    databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** A Redis server for the bus; without it the in-process bus is used (all-in-one only). */
+    redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+    clock: z
+      .discriminatedUnion('mode', [
+        z.object({ mode: z.literal('real') }),
+        z.object({
+          mode: z.literal('simulated'),
+          /** ISO-8601 start of simulated time; defaults to the real time at start. */
+          start: z.iso.datetime({ offset: true }).optional(),
+          rate: z.number().positive().max(100_000).default(1),
+        }),
+      ])
+      .default({ mode: 'real' }),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        /** Per-service rotating files under <dataDir>/logs in all-in-one mode. */
+        files: z.boolean().default(true),
+        maxFileSize: z
+          .string()
+          .regex(/^\d+[kmg]$/, 'a size such as 10m')
+          .default('10m'),
+        maxFiles: z.number().int().min(1).max(100).default(5),
+      })
+      .default({ level: 'info', files: true, maxFileSize: '10m', maxFiles: 5 }),
+    /** Shared secret on service-to-service calls; generated per process in all-in-one mode. */
+    internalToken: z.string().min(16, 'at least 16 characters').optional(),
+    /** Restrict `recio start` to these services (default: every built one). */
+    services: z.array(z.enum(SERVICE_NAMES)).optional(),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Keys whose values are never printed or logged. */
+export const SECRET_KEYS = ['internalToken'] as const;
+/** Keys holding URLs whose password part is redacted. */
+export const URL_KEYS = ['databaseUrl', 'redisUrl'] as const;
