@@ -136,3 +136,25 @@ export function validateGrid(grid: FingerprintGrid): FingerprintGrid {
   }
   return grid;
 }
+
+/**
+ * A grid from a formula — analytic models (e.g. a Gaussian random walk for the simulator)
+ * and tests. `cell` gets the table, the minute (1…60) and the threshold in percent.
+ */
+export function gridFromFunction(
+  meta: FingerprintMeta,
+  cell: (table: number, minute: number, threshold: number) => { up: number; down: number },
+): FingerprintGrid {
+  const grid = createEmptyGrid(meta);
+  for (let table = 0; table < TABLE_COUNT; table++) {
+    for (let minute = 1; minute <= HORIZON_MINUTES; minute++) {
+      for (let j = 0; j < THRESHOLD_COUNT; j++) {
+        const { up, down } = cell(table, minute, thresholdPercent(j));
+        const i = cellIndex(table, minute, j);
+        grid.up[i] = up;
+        grid.down[i] = down;
+      }
+    }
+  }
+  return grid;
+}
