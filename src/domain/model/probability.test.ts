@@ -75,6 +75,15 @@ describe('strikeProbability — terminal model (settle: close)', () => {
   });
 });
 
+describe('strikeProbability — inputs', () => {
+  it('refuses a price, strike or TTC that is not a number', () => {
+    expect(() => strikeProbability({ ...base, price: NaN })).toThrow(RangeError);
+    expect(() => strikeProbability({ ...base, price: 0 })).toThrow(RangeError);
+    expect(() => strikeProbability({ ...base, strike: Infinity })).toThrow(RangeError);
+    expect(() => strikeProbability({ ...base, ttcSeconds: NaN })).toThrow(/ttc=NaN/);
+  });
+});
+
 describe('strikeProbability — tails beyond 2 %', () => {
   // A row that decays like e^(−x): the log-linear fit between 1.5 % and 2 % is exact.
   const expGrid = gridFromFunction(META, (_t, _m, x) => ({

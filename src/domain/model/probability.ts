@@ -163,6 +163,10 @@ function knownMean(known: KnownAverage | undefined, price: number): number {
 /** The win probability of a strike's favourite side; pure and allocation-light. */
 export function strikeProbability(input: StrikeProbabilityInput): StrikeProbability {
   const { grid, price, strike, ttcSeconds, settle } = input;
+  // A NaN here would become a confident-looking number downstream: refuse it loudly.
+  if (!(price > 0) || !Number.isFinite(price) || !Number.isFinite(strike) || !Number.isFinite(ttcSeconds)) {
+    throw new RangeError(`strikeProbability: bad input price=${price} strike=${strike} ttc=${ttcSeconds}`);
+  }
   const table = tableIndexOfBucket(input.bucket);
 
   if (settle === 'close') {

@@ -148,11 +148,17 @@ describe('v2 file names', () => {
   });
 });
 
+const FULL_SET = new Map<string, string>([
+  [v2FileName('BTC', 'baseline'), v2Text(999)],
+  ...Array.from({ length: 61 }, (_, i): [string, string] => [
+    v2FileName('BTC', i - 30),
+    v2Text(i - 30 + 500),
+  ]),
+]);
+
+/** A fresh copy of a valid 62-file set (tests may edit it). */
 function fullSet(): Map<string, string> {
-  const files = new Map<string, string>();
-  files.set(v2FileName('BTC', 'baseline'), v2Text(999));
-  for (let b = -30; b <= 30; b++) files.set(v2FileName('BTC', b), v2Text(b + 500));
-  return files;
+  return new Map(FULL_SET);
 }
 
 describe('importV2FingerprintSet / exportV2FingerprintSet', () => {
