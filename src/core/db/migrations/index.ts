@@ -1,0 +1,14 @@
+/**
+ * Every migration, in the order it runs. To add one (later issues):
+ *   1. create `NNNN_name.ts` here with the next number, exporting `up` (and `down`);
+ *   2. import it below and append `['NNNN_name', mNNNN]` at the END of the list.
+ * Never edit, rename or reorder a migration once it has been applied anywhere: write a new one.
+ * (migrations.test.ts checks the numbering; Kysely refuses a database whose applied migrations
+ * are missing from this list.)
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_system.ts';
+
+export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['0001_system', m0001],
+];

@@ -1,0 +1,68 @@
+/**
+ * Kysely table types. Tables are named schema-qualified (`'system.service_events'`), one schema
+ * per concern (auth, trading, market, model, system, sim). Each migration that creates tables
+ * adds their interfaces here and their entries to `Database`.
+ *
+ * Driver conventions (both PGlite and PostgreSQL, set in open-database.ts):
+ * - `timestamptz` reads as `Date`; write a `Date` (convert from epoch ms at the edge).
+ * - `bigint` (int8) reads as a JS number; a value beyond 2^53 throws instead of losing digits.
+ * - `jsonb` reads as parsed JSON; write JSON text (`toJsonb(value)`), since node-postgres would
+ *   turn a JS array into a PostgreSQL array.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A jsonb column: read parsed, written as JSON text. */
+export type Jsonb<T extends JsonValue = JsonObject> = ColumnType<T, string, string>;
+
+export type HealthStatusValue = 'healthy' | 'degraded' | 'down';
+export type ServiceEventKind = 'start' | 'stop' | 'crash' | 'restart';
+
+/** Current health per service (one row per service). */
+export interface HealthStatusTable {
+  service: string;
+  status: HealthStatusValue;
+  detail: Jsonb;
+  checked_at: Date;
+}
+
+/** Health transitions: a row each time a service's status changes. */
+export interface HealthHistoryTable {
+  id: Generated<number>;
+  service: string;
+  status: HealthStatusValue;
+  detail: Jsonb;
+  at: Date;
+}
+
+export interface ServiceEventsTable {
+  id: Generated<number>;
+  service: string;
+  kind: ServiceEventKind;
+  reason: string | null;
+  pid: number | null;
+  at: Date;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Date;
+  /** Who: a user id, or a service name for automated actions. */
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: Jsonb;
+}
+
+export interface Database {
+  'system.health_status': HealthStatusTable;
+  'system.health_history': HealthHistoryTable;
+  'system.service_events': ServiceEventsTable;
+  'system.audit_log': AuditLogTable;
+}
+
+export function toJsonb(value: JsonValue): string {
+  return JSON.stringify(value);
+}
