@@ -129,6 +129,8 @@ export class ExchangeEngine {
   private readonly orders = new Map<string, OrderRecord>();
   /** account\0ticker → resting order ids. */
   private readonly resting = new Map<string, Set<string>>();
+  /** account\0ticker → resting reduce-only order ids (usually none: skip the cap check). */
+  private readonly restingReduceOnly = new Map<string, Set<string>>();
   /** Resting orders with an expiration time. */
   private readonly expiring = new Set<string>();
   /** Earliest time a scheduled transition can be due: the scan is skipped before it. */
@@ -1101,13 +1103,13 @@ export class ExchangeEngine {
 
   /** Trims an account's resting reduce-only orders (newest first) to what it can still close. */
   private capReduceOnly(accountId: string, market: MarketState): void {
-    const ids = this.resting.get(key(accountId, market.ticker));
-    if (!ids) return;
+    const ids = this.restingReduceOnly.get(key(accountId, market.ticker));
+    if (!ids || ids.size === 0) return;
     const position = this.positions.get(key(accountId, market.ticker))?.position ?? 0;
     for (const side of ['ask', 'bid'] as const) {
       const reduceOnly = [...ids]
         .map((id) => this.orders.get(id))
-        .filter((o): o is OrderRecord => !!o && o.reduceOnly && o.side === side)
+        .filter((o): o is OrderRecord => !!o && o.side === side)
         .sort((a, b) => b.priority - a.priority);
       let excess = reduceOnly.reduce((s, o) => s + o.remainingCount, 0) - closableBy(position, side);
       for (const order of reduceOnly) {
@@ -1168,6 +1170,14 @@ export class ExchangeEngine {
       this.resting.set(k, set);
     }
     set.add(order.orderId);
+    if (order.reduceOnly) {
+      let reduceOnly = this.restingReduceOnly.get(k);
+      if (!reduceOnly) {
+        reduceOnly = new Set();
+        this.restingReduceOnly.set(k, reduceOnly);
+      }
+      reduceOnly.add(order.orderId);
+    }
     if (order.expirationTime !== null) {
       this.expiring.add(order.orderId);
       this.nextDueMs = Math.min(this.nextDueMs, order.expirationTime);
@@ -1179,6 +1189,9 @@ export class ExchangeEngine {
     const set = this.resting.get(k);
     set?.delete(order.orderId);
     if (set && set.size === 0) this.resting.delete(k);
+    const reduceOnly = this.restingReduceOnly.get(k);
+    reduceOnly?.delete(order.orderId);
+    if (reduceOnly && reduceOnly.size === 0) this.restingReduceOnly.delete(k);
     this.expiring.delete(order.orderId);
   }
 
