@@ -78,12 +78,13 @@ export function runBusContract(target: BusContractTarget): void {
       await bus.subscribe('health.main_app', r.handler);
       await bus.publish('health.other', health('other'));
       await bus.publish('health.main_app.extra', health('extra'));
-      await bus.publish('health.main_app', {
+      const published: HealthMessage = {
         service: 'main_app',
         status: 'degraded',
         checks: [{ name: 'last tick', ok: false, detail: 'age 14 s' }],
         at: 1_700_000_000_000,
-      });
+      };
+      await bus.publish('health.main_app', published);
       await until(() => r.got.length >= 1, 'the exact topic');
       await delay(SETTLE_MS);
       expect(r.got).toEqual([
@@ -99,6 +100,7 @@ export function runBusContract(target: BusContractTarget): void {
       ]);
       expect(Object.isFrozen(r.got[0]?.payload)).toBe(true);
       expect(Object.isFrozen(r.got[0]?.payload.checks[0])).toBe(true);
+      expect(Object.isFrozen(published) || Object.isFrozen(published.checks)).toBe(false); // the publisher's copy
     });
 
     it('matches `*` as exactly one segment and a trailing `>` as one or more', async () => {

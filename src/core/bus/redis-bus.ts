@@ -123,7 +123,7 @@ export class RedisBus implements Bus {
     try {
       await group.ready;
     } catch (error) {
-      await this.#leave(glob, group, subscription);
+      await this.#leave(glob, group, subscription).catch(() => {}); // the PSUBSCRIBE error is the news
       throw error;
     }
     return () => this.#leave(glob, group, subscription);

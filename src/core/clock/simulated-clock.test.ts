@@ -222,6 +222,7 @@ describe('SimulatedClock, running mode', () => {
     const clock = running(1_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const moved = clock.now() - START;
+    expect(Number.isInteger(clock.now())).toBe(true);
     expect(moved).toBeGreaterThanOrEqual(45_000);
     clock.setRate(0);
     const paused = clock.now();

@@ -82,8 +82,9 @@ export class SimulatedClock implements Clock {
     return this.#rate;
   }
 
+  /** Whole milliseconds, like Date.now() (payload schemas expect integer epoch ms). */
   now(): number {
-    const candidate = this.#firingAt ?? this.#baseNow();
+    const candidate = Math.floor(this.#firingAt ?? this.#baseNow());
     if (candidate > this.#lastNow) this.#lastNow = candidate;
     return this.#lastNow;
   }
