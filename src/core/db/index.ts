@@ -8,6 +8,7 @@ export {
   type OpenDatabaseOptions,
 } from './open-database.ts';
 export { migrateToLatest, appliedMigrations, MigrationError } from './migrate.ts';
+export { openConfiguredDatabase } from './open-configured.ts';
 export { migrations } from './migrations/index.ts';
 export {
   toJsonb,

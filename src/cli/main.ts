@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { VERSION } from '../core/version.ts';
+import { reportFatal } from './errors.ts';
+
+// Each command loads its own modules when it runs, so `recio --help` does not pay for the database.
+const program = new Command('recio')
+  .description('REC.IO v3 — automated trading for Kalshi hourly crypto markets')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('start every service in one process (embedded database, paper trading)')
+  .action(async () => (await import('./process-commands.ts')).startAllInOne());
+program
+  .command('run <service>')
+  .description('start one service (distributed mode)')
+  .action(async (service: string) => (await import('./process-commands.ts')).runOne(service));
+
+const config = program.command('config').description('configuration');
+config
+  .command('check')
+  .description('print the effective configuration, secrets redacted')
+  .action(async () => (await import('./config-commands.ts')).configCheck());
+
+const db = program.command('db').description('database');
+db.command('migrate')
+  .description('apply pending migrations')
+  .action(async () => (await import('./db-commands.ts')).dbMigrate());
+
+await program.parseAsync(process.argv).catch(reportFatal);
