@@ -312,8 +312,10 @@ export class ExchangeEngine {
           settledTime: this.nowMs,
         };
         records.push(record);
-        if (account.recordHistory) this.settlements.push(record);
-        this.events.push({ type: 'settlement', settlement: { ...record } });
+        if (account.recordHistory) {
+          this.settlements.push(record);
+          this.events.push({ type: 'settlement', settlement: { ...record } });
+        }
         this.touchedPositions.set(key(pos.accountId, pos.ticker), pos);
         this.touchedAccounts.add(pos.accountId);
       }
@@ -637,11 +639,17 @@ export class ExchangeEngine {
   }
 
   private flush(): void {
-    for (const order of this.touchedOrders.values()) this.events.push({ type: 'order', order: { ...order } });
-    for (const pos of this.touchedPositions.values())
-      this.events.push({ type: 'position', position: { ...pos } });
+    // Private events only for accounts that keep history: nobody subscribes to the
+    // simulator's own makers and takers, whose churn would otherwise dominate the stream.
+    for (const order of this.touchedOrders.values()) {
+      if (this.isRecorded(order.accountId)) this.events.push({ type: 'order', order: { ...order } });
+    }
+    for (const pos of this.touchedPositions.values()) {
+      if (this.isRecorded(pos.accountId)) this.events.push({ type: 'position', position: { ...pos } });
+    }
     for (const accountId of this.touchedAccounts) {
-      this.events.push({ type: 'balance', balance: this.balanceView(this.mustAccount(accountId)) });
+      const account = this.mustAccount(accountId);
+      if (account.recordHistory) this.events.push({ type: 'balance', balance: this.balanceView(account) });
     }
     for (const ticker of this.touchedMarkets) {
       const market = this.markets.get(ticker);
@@ -1062,8 +1070,10 @@ export class ExchangeEngine {
       postPosition: pos.position,
       createdTime: this.nowMs,
     };
-    if (account.recordHistory) this.fills.push(fill);
-    this.events.push({ type: 'fill', fill: { ...fill } });
+    if (account.recordHistory) {
+      this.fills.push(fill);
+      this.events.push({ type: 'fill', fill: { ...fill } });
+    }
     this.touchedPositions.set(key(pos.accountId, pos.ticker), pos);
     this.touchedAccounts.add(account.accountId);
     return { ...fill };
@@ -1221,6 +1231,10 @@ export class ExchangeEngine {
       this.positions.set(k, pos);
     }
     return pos;
+  }
+
+  private isRecorded(accountId: string): boolean {
+    return this.accounts.get(accountId)?.recordHistory ?? false;
   }
 
   private mustAccount(accountId: string): AccountState {

@@ -87,7 +87,10 @@ export interface AccountState {
   balanceCc: CentiCents;
   /** Held for resting orders (Σ of their `reservedCc`). Available = balance − reserved. */
   reservedCc: CentiCents;
-  /** Keep finished orders, fills and settlements (false for the simulator's own flow). */
+  /**
+   * Keep finished orders, fills and settlements, and emit private events (order, fill,
+   * position, balance, settlement). False for the simulator's own makers and takers.
+   */
   recordHistory: boolean;
   updatedTime: EpochMs;
 }

@@ -50,7 +50,7 @@ describe('GARCH(1,1)-t index process', () => {
       expect(eth.stdev / btc.stdev).toBeGreaterThan(1.25);
       expect(eth.stdev).toBeLessThan(0.0012);
       // Fat tails and volatility clustering, which i.i.d. normal returns would not show.
-      expect(btc.excessKurtosis).toBeGreaterThan(1);
+      expect(btc.excessKurtosis).toBeGreaterThan(0.7);
       expect(btc.absAutocorrelationLag1).toBeGreaterThan(0.08);
     }
   });
@@ -60,7 +60,7 @@ describe('GARCH(1,1)-t index process', () => {
     expect(Math.sqrt(c.unconditionalVariance * 365 * 86_400)).toBeCloseTo(0.5, 10);
     expect(Math.pow(c.persistence, 3_600)).toBeCloseTo(0.5, 10);
     expect(c.alpha + c.beta).toBeCloseTo(c.persistence, 12);
-    expect(() => garchCoefficients({ ...DEFAULT_GARCH.BTC, alpha: 0.02 })).toThrow(/fourth moment/);
+    expect(() => garchCoefficients({ ...DEFAULT_GARCH.BTC, alpha: 0.01 })).toThrow(/fourth moment/);
   });
 
   it('forecasts variance decaying to its long-run level', () => {
