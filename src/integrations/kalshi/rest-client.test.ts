@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
+import axios from 'axios';
+import { Configuration, PortfolioApi } from 'kalshi-typescript';
 import { RealClock, SimulatedClock } from '../../core/clock/index.ts';
 import { KalshiRestClient, type KalshiRetryInfo } from './rest-client.ts';
 import { KalshiSigner } from './signer.ts';
@@ -472,5 +474,21 @@ describe('rate limiting', () => {
     expect(shared.available('read')).toBe(17);
     expect(shared.available('write')).toBe(10);
     sharedKalshiRateLimiters.clear();
+  });
+});
+
+describe('compatibility with the unmodified official SDK', () => {
+  it("the SDK's own signing passes the verifier the simulator uses", async () => {
+    handler = () => ({ status: 200, body: currentBalance });
+    const sdk = new PortfolioApi(
+      new Configuration({ apiKey: KEY_ID, privateKeyPem: keys.privateKey, basePath: fake.baseUrl }),
+      fake.baseUrl,
+      // its own axios instance, so the SDK's interceptor does not land on the global one
+      axios.create() as unknown as ConstructorParameters<typeof PortfolioApi>[2],
+    );
+    const response = await sdk.getBalance();
+    expect(response.status).toBe(200);
+    expect(fake.requests[0]!.signed).toBe(true);
+    expect(fake.requests[0]!.path).toBe('/trade-api/v2/portfolio/balance');
   });
 });

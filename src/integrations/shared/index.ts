@@ -1,0 +1,2 @@
+export * from './backoff.ts';
+export * from './token-bucket.ts';
