@@ -264,6 +264,16 @@ describe('KalshiWsClient', () => {
     });
   });
 
+  it('an update made while the subscribe is in flight is sent once it is acknowledged', async () => {
+    await newClient().start();
+    const pending = client.subscribe({ channel: 'orderbook_delta', marketTickers: [A] });
+    const handle = client.subscriptions()[0]!;
+    await client.updateSubscription(handle, 'add_markets', [B]);
+    await pending;
+    await until(() => client.book(A) !== undefined && client.book(B) !== undefined);
+    expect(server.commands.map((c) => c.cmd)).toEqual(['subscribe', 'update_subscription']);
+  });
+
   it('unsubscribe drops the books and ignores later messages of the old sid', async () => {
     await newClient().start();
     const sub = await client.subscribe({ channel: 'orderbook_delta', marketTickers: [A] });

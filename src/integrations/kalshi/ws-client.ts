@@ -323,8 +323,14 @@ export class KalshiWsClient extends EventEmitter<KalshiWsEvents> {
         this.#dropBook(ticker, sub.key, 'market removed from subscription');
       }
     }
-    // While disconnected (or not yet acknowledged) the new set is used at the next subscribe.
-    if (!this.isOpen || sub.sid === undefined) return;
+    // While disconnected the new set is used at the next subscribe.
+    if (!this.isOpen) return;
+    if (sub.sid === undefined) {
+      // Not sent yet: it will go out with the new set. In flight with the old set: update once acknowledged.
+      if (sub.pendingId === undefined) return;
+      await new Promise<KalshiSubscription>((resolve, reject) => sub.waiters.push({ resolve, reject }));
+      if (sub.sid === undefined || !this.isOpen) return;
+    }
     const reply = await this.#command('update_subscription', {
       sids: [sub.sid],
       market_tickers: marketTickers,
