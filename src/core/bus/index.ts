@@ -8,6 +8,7 @@ export {
   type Unsubscribe,
 } from './bus.ts';
 export { createBus, type BusOptions } from './create-bus.ts';
+export * from './market-data-topics.ts';
 export { MemoryBus } from './memory-bus.ts';
 export { RedisBus, DEFAULT_BUS_PREFIX, type RedisBusOptions } from './redis-bus.ts';
 export { TopicSyntaxError, assertTopic, compilePattern, type TopicPattern } from './topic-pattern.ts';

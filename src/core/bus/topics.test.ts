@@ -44,8 +44,8 @@ describe('topic registry', () => {
   it('takes the family from the first segment', () => {
     expect(familyOf('health')).toBe('health');
     expect(familyOf('trades.u1.x')).toBe('trades');
-    expect(() => parseTopicPayload('price.btc', {})).toThrow(
-      /unknown topic family "price" .*known: health, alerts/,
+    expect(() => parseTopicPayload('nope.btc', {})).toThrow(
+      /unknown topic family "nope" .*known: health, alerts, price, index, market/,
     );
   });
 

@@ -4,13 +4,15 @@
  * again when it arrives from Redis.
  *
  * Adding a family is one line in `topicSchemas` (define the schema next to its producer or
- * here). Planned families: price, index, market, strikes, trades, account, settings — they are
- * unknown (publishing to them throws) until their issue registers a schema.
+ * here). Registered: health, alerts, and price/index/market (market-data-topics.ts). Planned:
+ * strikes, trades, account, settings — unknown (publishing to them throws) until their issue
+ * registers a schema.
  *
  * Conventions: times are epoch ms (UTC), money integer centi-cents (see src/domain/units.ts).
  * Snapshot families carry their own sequence number in the payload.
  */
 import { z } from 'zod';
+import { indexMessageSchema, marketMessageSchema, priceMessageSchema } from './market-data-topics.ts';
 import { assertTopic } from './topic-pattern.ts';
 
 const epochMs = z.number().int().nonnegative();
@@ -44,6 +46,9 @@ export type AlertMessage = z.infer<typeof alertMessageSchema>;
 export const topicSchemas = {
   health: healthMessageSchema,
   alerts: alertMessageSchema,
+  price: priceMessageSchema,
+  index: indexMessageSchema,
+  market: marketMessageSchema,
 } satisfies Record<string, z.ZodType>;
 
 export type TopicFamily = keyof typeof topicSchemas;
