@@ -7,7 +7,7 @@ const TOKEN = 'internal-token-for-tests-0123456789';
 let service: ServiceHttp | undefined;
 afterEach(async () => service?.app.close());
 
-function make(internalToken?: string): ServiceHttp {
+function make(internalToken?: string, publicPrefixes?: string[]): ServiceHttp {
   service = createServiceHttp({
     service: 'trade_manager',
     version: '9.9.9',
@@ -15,6 +15,7 @@ function make(internalToken?: string): ServiceHttp {
     startedAt: () => 1_000,
     now: () => 61_000,
     ...(internalToken ? { internalToken } : {}),
+    ...(publicPrefixes ? { publicPrefixes } : {}),
   });
   return service;
 }
@@ -126,5 +127,19 @@ describe('service HTTP kit', () => {
     ).toBe(200);
     expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/metrics' })).statusCode).toBe(200);
+  });
+
+  it('leaves declared public prefixes open and keeps every other route internal', async () => {
+    const { app } = make(TOKEN, ['/trade-api/']);
+    app.get('/trade-api/v2/markets', async () => ({ markets: [] }));
+    app.get('/trade-api-admin', async () => ({}));
+    app.get('/admin/status', async () => ({}));
+    expect((await app.inject({ url: '/trade-api/v2/markets?limit=5' })).statusCode).toBe(200);
+    // A prefix is a prefix of the path, not of a look-alike path.
+    expect((await app.inject({ url: '/trade-api-admin' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/admin/status' })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url: '/admin/status', headers: { [INTERNAL_TOKEN_HEADER]: TOKEN } })).statusCode,
+    ).toBe(200);
   });
 });

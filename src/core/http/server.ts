@@ -24,6 +24,11 @@ export interface HttpServerOptions {
    * `x-recio-internal-token` (internal services). main_app leaves it unset and has its own auth.
    */
   internalToken?: string;
+  /**
+   * Path prefixes served without the internal token (a service's own public API with its own
+   * auth, e.g. the exchange simulator's `/trade-api/`). Only meaningful with `internalToken`.
+   */
+  publicPrefixes?: readonly string[];
   bodyLimit?: number;
 }
 
@@ -63,9 +68,11 @@ export function createServiceHttp(options: HttpServerOptions): ServiceHttp {
 
   if (options.internalToken) {
     const expected = Buffer.from(options.internalToken);
+    const publicPrefixes = options.publicPrefixes ?? [];
     app.addHook('onRequest', async (request) => {
-      const path = request.url.split('?')[0];
+      const path = request.url.split('?')[0] ?? '';
       if (path === '/health' || path === '/metrics') return;
+      if (publicPrefixes.some((prefix) => path.startsWith(prefix))) return;
       const given = request.headers[INTERNAL_TOKEN_HEADER];
       const buffer = Buffer.from(typeof given === 'string' ? given : '');
       if (buffer.length !== expected.length || !timingSafeEqual(buffer, expected)) {

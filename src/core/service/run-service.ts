@@ -65,7 +65,9 @@ export async function runService(
     startedAt: () => startedAt,
     now: () => deps.clock.now(),
     // main_app faces users and has its own auth; every other service takes internal calls only.
-    ...(name === 'main_app' ? {} : { internalToken: deps.internalToken }),
+    ...(name === 'main_app'
+      ? {}
+      : { internalToken: deps.internalToken, publicPrefixes: definition.publicPrefixes ?? [] }),
   });
 
   const ctx: ServiceContext = {

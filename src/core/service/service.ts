@@ -20,6 +20,11 @@ export interface ServiceDefinition {
   name: ServiceName;
   /** Services whose absence makes this one unable to work (for the failure detector and start order). */
   dependsOn?: readonly ServiceName[];
+  /**
+   * Path prefixes reachable without the internal token (a public API with its own auth, such
+   * as the exchange simulator's Kalshi API under `/trade-api/`). Everything else stays internal.
+   */
+  publicPrefixes?: readonly string[];
   start(ctx: ServiceContext): Promise<ServiceHandle | void>;
 }
 
