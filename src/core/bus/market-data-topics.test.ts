@@ -2,7 +2,10 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { buildMarketSnapshot } from '../../domain/market-data/market-snapshot.ts';
 import { MomentumTracker } from '../../domain/market-data/momentum-tracker.ts';
 import { PerSecondPriceAggregator } from '../../domain/market-data/per-second-price.ts';
-import { SettlementAverageTracker } from '../../domain/market-data/settlement-average.ts';
+import {
+  SettlementAverageTracker,
+  summarizeSettlement,
+} from '../../domain/market-data/settlement-average.ts';
 import { MemoryBus } from './memory-bus.ts';
 import {
   marketDataTopic,
@@ -222,6 +225,17 @@ describe('market-data topics', () => {
       expect(parseTopicPayload('index.eth', message)).toMatchObject({
         secondsCovered: 60,
         runningAverage: 3_512.295,
+      });
+      // Σ (351 200 + i) cents for i = 0…59 = 21 073 770; mean 3 512.295 → "3512.30" half up.
+      const settled = summarizeSettlement(tracker.finalizeDue(CLOSE + 2_000)!);
+      expect(parseTopicPayload('index.eth', { ...message, lastSettlement: settled })).toMatchObject({
+        lastSettlement: {
+          status: 'ok',
+          printCount: 60,
+          sumCents: 21_073_770,
+          average: 3_512.295,
+          display: '3512.30',
+        },
       });
     });
   });

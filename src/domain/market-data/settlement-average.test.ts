@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settlementValue, settlesYes, type IndexPrint } from '../kalshi/settlement.ts';
-import { SettlementAverageTracker } from './settlement-average.ts';
+import { SettlementAverageTracker, summarizeSettlement } from './settlement-average.ts';
 
 const CLOSE = Date.UTC(2025, 6, 26, 19, 0, 0);
 const WINDOW_START = CLOSE - 60_000;
@@ -100,6 +100,27 @@ describe('SettlementAverageTracker', () => {
     const result = tracker.finalizeDue(CLOSE + 60_000)!;
     expect(result.value).toEqual({ status: 'insufficient_prints', printCount: 30, required: 60 });
     expect(result.averageDollars).toBeNull();
+    expect(summarizeSettlement(result)).toEqual({
+      closeTimeMs: CLOSE,
+      status: 'insufficient_prints',
+      printCount: 30,
+      sumCents: null,
+      average: null,
+      display: null,
+    });
+  });
+
+  it('summarizes a complete window for publication', () => {
+    const tracker = new SettlementAverageTracker();
+    for (const print of windowPrints()) tracker.addPrint(print);
+    expect(summarizeSettlement(tracker.finalizeDue(CLOSE + 2_000)!)).toEqual({
+      closeTimeMs: CLOSE,
+      status: 'ok',
+      printCount: 60,
+      sumCents: 688_745_490,
+      average: 114_790.915,
+      display: '114790.92',
+    });
   });
 
   it('puts the print stamped exactly at close into the next hour', () => {

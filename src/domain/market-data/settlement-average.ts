@@ -179,3 +179,29 @@ export class SettlementAverageTracker {
     return this.#lastResult;
   }
 }
+
+/** A finalized window flattened for publication (the `lastSettlement` of `index.<sym>`). */
+export interface SettlementSummary {
+  closeTimeMs: EpochMs;
+  status: SettlementValue['status'];
+  printCount: number;
+  /** Σ cents of the prints; null when there were too few. */
+  sumCents: number | null;
+  /** Mean in dollars; null when there were too few. */
+  average: number | null;
+  /** Mean rounded half up to the cent ("114790.92"); null when there were too few. */
+  display: string | null;
+}
+
+export function summarizeSettlement(result: SettlementResult): SettlementSummary {
+  const { value } = result;
+  const ok = value.status === 'ok';
+  return {
+    closeTimeMs: result.closeTimeMs,
+    status: value.status,
+    printCount: value.printCount,
+    sumCents: ok ? value.sumCents : null,
+    average: result.averageDollars,
+    display: ok ? value.displayDollars : null,
+  };
+}
