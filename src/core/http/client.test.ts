@@ -32,7 +32,7 @@ beforeEach(async () => {
     baseUrl: `http://127.0.0.1:${port}`,
     internalToken: TOKEN,
     clock: new RealClock(),
-    timeoutMs: 300,
+    timeoutMs: 10_000, // generous: a loaded CI machine must not turn an answer into a timeout
     maxRetries: 2,
     retryBaseMs: 5,
   });
@@ -83,7 +83,7 @@ describe('service client', () => {
   });
 
   it('keeps a caller-chosen idempotency key and reports a timed-out command as outcome unknown', async () => {
-    handler = () => ({ status: 201, body: {}, delayMs: 1_000 });
+    handler = () => ({ status: 201, body: {}, delayMs: 3_000 });
     const error = (await client
       .command('POST', '/trades', {}, { idempotencyKey: 'trade-42-open', timeoutMs: 100 })
       .catch((e: unknown) => e)) as ServiceCallError;
