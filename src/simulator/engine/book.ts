@@ -27,7 +27,12 @@ export class OrderBook {
     }
     this.tickCc = tickCc;
     this.levelCount = ONE_DOLLAR / tickCc - 1;
-    this.legs = { yes: [], no: [] };
+    // Dense arrays from the start: writing a high index into an empty array would make it
+    // sparse (dictionary mode), which made every best-price scan slow.
+    this.legs = {
+      yes: new Array<Level | undefined>(this.levelCount + 1).fill(undefined),
+      no: new Array<Level | undefined>(this.levelCount + 1).fill(undefined),
+    };
   }
 
   isValidPrice(priceCc: CentiCents): boolean {

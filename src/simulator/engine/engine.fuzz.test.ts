@@ -97,7 +97,7 @@ describe('engine under random order flow', () => {
     let twin: ExchangeEngine | null = null;
     let errors = 0;
     let fills = 0;
-    for (let step = 0; step < 4_000; step++) {
+    for (let step = 0; step < 2_500; step++) {
       const nowMs = T0 + 1_000 + step * 500;
       const command = randomCommand(random, nowMs, engine);
       const result = command(engine) as { ok: boolean; events: { type: string }[] };
@@ -116,9 +116,9 @@ describe('engine under random order flow', () => {
         const bestNo = book?.no.at(-1)?.[0] ?? 0;
         expect(bestYes + bestNo).toBeLessThan(10_000); // a resting book never crosses
       }
-      if (step === 1_500) twin = ExchangeEngine.restore(JSON.parse(JSON.stringify(engine.snapshot())));
+      if (step === 1_000) twin = ExchangeEngine.restore(JSON.parse(JSON.stringify(engine.snapshot())));
     }
-    expect(fills).toBeGreaterThan(1_000);
+    expect(fills).toBeGreaterThan(600);
     expect(errors).toBeGreaterThan(100);
     // Settle both markets: all escrow goes back as payouts.
     for (const [i, ticker] of TICKERS.entries()) {

@@ -406,6 +406,21 @@ export class ExchangeEngine {
     return out;
   }
 
+  /** Best YES bid and ask (centi-cents, null when empty) and status, without copying the market. */
+  topOfBook(
+    ticker: string,
+  ): { status: MarketState['status']; yesBidCc: CentiCents | null; yesAskCc: CentiCents | null } | undefined {
+    const market = this.markets.get(ticker);
+    const book = this.books.get(ticker);
+    if (!market || !book) return undefined;
+    const noBid = book.best('no');
+    return {
+      status: market.status,
+      yesBidCc: book.best('yes'),
+      yesAskCc: noBid === null ? null : ONE_DOLLAR_CC - noBid,
+    };
+  }
+
   getOrderbook(ticker: string, depth = Infinity): OrderbookView | undefined {
     const book = this.books.get(ticker);
     if (!book) return undefined;

@@ -139,7 +139,8 @@ interface SymbolRuntime {
 }
 
 interface MakerState {
-  quotedFairCents: number;
+  /** null until the first quote (JSON has no NaN). */
+  quotedFairCents: number | null;
   stubPriceCents: number;
   restingCount: number;
 }
@@ -191,6 +192,8 @@ export class MarketSimulation {
   private flowRandom: Random;
   private lastSecondMs: EpochMs;
   private lastPruneMs: EpochMs;
+  /** The first simulated second: events are listed then even off the minute. */
+  private firstSecondMs: EpochMs;
 
   private constructor(
     config: SimulationConfig,
@@ -203,6 +206,7 @@ export class MarketSimulation {
     this.engine = engine;
     this.lastSecondMs = lastSecondMs;
     this.lastPruneMs = lastSecondMs;
+    this.firstSecondMs = Math.floor(config.startTimeMs / 1000) * 1000;
     this.makerRandom = makerRandom;
     this.flowRandom = flowRandom;
   }
@@ -210,6 +214,7 @@ export class MarketSimulation {
   /** A fresh simulation whose first second is `config.startTimeMs`. */
   static create(config: SimulationConfig): { simulation: MarketSimulation; output: SimulationOutput } {
     const start = Math.floor(config.startTimeMs / 1000) * 1000;
+    if (config.listLeadMs % 60_000 !== 0) throw new Error('listLeadMs must be whole minutes');
     const root = Random.seeded(config.seed);
     const engine = new ExchangeEngine(config.engine, start);
     for (const accountId of [config.makerAccountId, config.takerAccountId]) {
@@ -401,7 +406,10 @@ export class MarketSimulation {
 
   private afterPrints(ms: EpochMs, output: SimulationOutput): void {
     output.engineEvents.push(...this.engine.advanceTime(ms));
-    for (const symbol of this.symbols.keys()) this.listDueEvents(symbol, ms, output);
+    // Listing times fall on whole minutes: checking once a minute (and at start) is enough.
+    if (ms % 60_000 === 0 || ms === this.firstSecondMs) {
+      for (const symbol of this.symbols.keys()) this.listDueEvents(symbol, ms, output);
+    }
     for (const event of this.events.values()) this.advanceLifecycle(event, ms, output);
     for (const event of this.events.values()) {
       if (event.status === 'open' && ms >= event.openTime && ms < event.closeTime)
@@ -450,7 +458,7 @@ export class MarketSimulation {
         output.engineEvents.push(...created.events);
         if (this.config.maker) {
           this.makers.set(event.marketTickers[i] as string, {
-            quotedFairCents: Number.NaN,
+            quotedFairCents: null,
             stubPriceCents: this.makerRandom.pick(this.config.maker.stubPricesCents),
             restingCount: 0,
           });
@@ -553,7 +561,9 @@ export class MarketSimulation {
     const state = this.makers.get(ticker);
     if (!state) return;
     const resting = this.engine.restingOrderIds(this.config.makerAccountId, ticker);
-    const moved = !(Math.abs(fair * 100 - state.quotedFairCents) < params.requoteThresholdCents);
+    const moved =
+      state.quotedFairCents === null ||
+      !(Math.abs(fair * 100 - state.quotedFairCents) < params.requoteThresholdCents);
     const hit = resting.length !== state.restingCount;
     if (!moved && !hit && !this.makerRandom.chance(params.refreshPerSecond)) return;
     const targets = targetQuotes(fair, z, state.stubPriceCents, params, this.makerRandom);
@@ -606,7 +616,7 @@ export class MarketSimulation {
     ms: EpochMs,
     output: SimulationOutput,
   ): void {
-    const market = this.engine.getMarket(ticker);
+    const market = this.engine.topOfBook(ticker);
     if (!market || market.status !== 'active') return;
     const toCents = (cc: number | null): number | null => (cc === null ? null : cc / 100);
     const order = takerOrder(
