@@ -89,3 +89,33 @@ describe('config', () => {
     expect(shown).toContain('[redacted]');
   });
 });
+
+describe('exchange endpoints', () => {
+  it('points paper mode at the simulator, demo and live at Kalshi, and lets explicit URLs win', async () => {
+    const { exchangeEndpoints } = await import('./endpoints.ts');
+    const manifest = {
+      exchange_simulator: { name: 'exchange_simulator' as const, port: 8090, host: '127.0.0.1', role: '' },
+    };
+    const paper = exchangeEndpoints(loadConfig({}, emptyDir()).config, manifest);
+    expect(paper).toEqual({
+      kalshiRestUrl: 'http://127.0.0.1:8090/trade-api/v2',
+      kalshiWsUrl: 'ws://127.0.0.1:8090/trade-api/ws/v2',
+      coinbaseWsUrl: 'ws://127.0.0.1:8090/coinbase/ws',
+      coinbaseRestUrl: 'http://127.0.0.1:8090/coinbase',
+      simulated: true,
+    });
+    const demo = exchangeEndpoints(loadConfig({ RECIO_MODE: 'demo' }, emptyDir()).config, manifest);
+    expect(demo.kalshiRestUrl).toBe('https://demo-api.kalshi.co/trade-api/v2');
+    expect(demo.simulated).toBe(false);
+    const live = exchangeEndpoints(loadConfig({ RECIO_MODE: 'live' }, emptyDir()).config, manifest);
+    expect(live.kalshiWsUrl).toBe('wss://api.elections.kalshi.com/trade-api/ws/v2');
+    const custom = exchangeEndpoints(
+      loadConfig({ RECIO_KALSHI_REST_URL: 'http://127.0.0.1:9999/trade-api/v2' }, emptyDir()).config,
+      manifest,
+    );
+    expect(custom.kalshiRestUrl).toBe('http://127.0.0.1:9999/trade-api/v2');
+    expect(() => loadConfig({ RECIO_KALSHI_WS_URL: 'ftp://x' }, emptyDir())).toThrow(
+      /^config: kalshi\.wsUrl \(RECIO_KALSHI_WS_URL\)/,
+    );
+  });
+});

@@ -38,6 +38,23 @@ export const configSchema = z
       .default({ level: 'info', files: true, maxFileSize: '10m', maxFiles: 5 }),
     /** Shared secret on service-to-service calls; generated per process in all-in-one mode. */
     internalToken: z.string().min(16, 'at least 16 characters').optional(),
+    /**
+     * Exchange endpoints. Unset: derived from the mode — paper → the built-in simulator on its
+     * manifest port; demo → Kalshi's demo exchange; live → Kalshi production (see endpoints.ts).
+     */
+    kalshi: z
+      .object({
+        restUrl: z.url({ protocol: /^https?$/ }).optional(),
+        wsUrl: z.url({ protocol: /^wss?$/ }).optional(),
+        tier: z.enum(['basic', 'advanced', 'premier', 'prime']).default('basic'),
+      })
+      .default({ tier: 'basic' }),
+    coinbase: z
+      .object({
+        wsUrl: z.url({ protocol: /^wss?$/ }).optional(),
+        restUrl: z.url({ protocol: /^https?$/ }).optional(),
+      })
+      .default({}),
     /** Restrict `recio start` to these services (default: every built one). */
     services: z.array(z.enum(SERVICE_NAMES)).optional(),
   })
