@@ -9,7 +9,7 @@
  * - every response validated by the zod models into integer domain types;
  * - Kalshi's error body mapped to KalshiApiError (code, message, HTTP status).
  *
- * For a simulator the base URL is all that changes (`http://127.0.0.1:8090/trade-api/v2`).
+ * For a simulator the base URL is all that changes (src/core/config/endpoints.ts).
  */
 import axios, { type AxiosResponse, type RawAxiosRequestConfig } from 'axios';
 import { Configuration, EventsApi, ExchangeApi, MarketApi, OrdersApi, PortfolioApi } from 'kalshi-typescript';

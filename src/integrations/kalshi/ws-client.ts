@@ -47,7 +47,7 @@ export type KalshiChannel =
   | 'communications';
 
 export interface KalshiWsClientOptions {
-  /** e.g. `wss://api.elections.kalshi.com/trade-api/ws/v2` or `ws://127.0.0.1:8090/trade-api/ws/v2`. */
+  /** e.g. `wss://api.elections.kalshi.com/trade-api/ws/v2` or the simulator's (see src/core/config/endpoints.ts). */
   url: string;
   clock: Clock;
   /** Signs the handshake; needed for private channels (fill, market_positions, user_orders, orderbook_delta). */

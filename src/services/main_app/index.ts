@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from '../../core/service/service.ts';
 import { registerPlatformHealth, registerSystemRoutes } from './system-routes.ts';
 
-/** main_app (3000): the public API gateway and web UI. Later issues add their routes here. */
+/** main_app: the public API gateway and web UI (the one user-facing port). Later issues add their routes here. */
 export const mainApp: ServiceDefinition = {
   name: 'main_app',
   async start(ctx) {
