@@ -32,10 +32,12 @@ function databaseSuite(engine: string, open: () => Promise<DatabaseHandle>) {
       await handle?.close();
     });
 
-    it('applies 0001_system, then is a no-op the second time', async () => {
-      expect(await migrateToLatest(db)).toEqual(['0001_system']);
+    it('applies every migration (0001_system first), then is a no-op the second time', async () => {
+      const all = migrations.map(([name]) => name);
+      expect(all[0]).toBe('0001_system');
+      expect(await migrateToLatest(db)).toEqual(all);
       expect(await migrateToLatest(db)).toEqual([]);
-      expect(await appliedMigrations(db)).toEqual(['0001_system']);
+      expect(await appliedMigrations(db)).toEqual(all);
 
       const tables = await sql<{ table_name: string }>`
         select table_name from information_schema.tables where table_schema = 'system' order by table_name
@@ -191,11 +193,11 @@ function databaseSuite(engine: string, open: () => Promise<DatabaseHandle>) {
           await sql`create table system.never_applied (x int)`.execute(db);
         },
       };
-      const attempt = migrateToLatest(db, [...migrations, ['0002_clean', cleanAdd], ['0003_broken', broken]]);
+      const attempt = migrateToLatest(db, [...migrations, ['9998_clean', cleanAdd], ['9999_broken', broken]]);
       await expect(attempt).rejects.toThrow(MigrationError);
-      await expect(attempt).rejects.toThrow(/database migration 0003_broken failed: syntax of doom/);
-      await expect(attempt).rejects.toMatchObject({ migration: '0003_broken' });
-      expect(await appliedMigrations(db)).toEqual(['0001_system']);
+      await expect(attempt).rejects.toThrow(/database migration 9999_broken failed: syntax of doom/);
+      await expect(attempt).rejects.toMatchObject({ migration: '9999_broken' });
+      expect(await appliedMigrations(db)).toEqual(migrations.map(([name]) => name));
       const leftovers = await sql<{ n: number }>`
         select count(*)::int as n from information_schema.tables
         where table_schema = 'system' and table_name in ('half_done', 'never_applied')

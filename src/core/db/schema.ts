@@ -56,11 +56,51 @@ export interface AuditLogTable {
   detail: Jsonb;
 }
 
+/** market.candles_1m (0002): one 1-minute candle per (symbol, series, minute); prices in cents. */
+export interface Candles1mTable {
+  symbol: string;
+  /** The series: false = real history (coinbase, csv, live), true = the simulator's process. */
+  synthetic: boolean;
+  ts: Date;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  source: 'coinbase' | 'synthetic' | 'csv' | 'live';
+}
+
+/** model.models (0002): a versioned fingerprint model's metadata; cells in model.model_grids. */
+export interface ModelsTable {
+  model_id: string;
+  symbol: string;
+  source: 'v2-import' | 'coinbase' | 'synthetic' | 'csv';
+  synthetic: boolean;
+  date_from: Date | null;
+  date_to: Date | null;
+  rows_used: number | null;
+  built_at: Date;
+  weighting: Jsonb<JsonObject> | null;
+  /** The full FingerprintMeta, as stored. */
+  meta: Jsonb;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** model.model_grids (0002): the up / down cells as little-endian float64 bytes. */
+export interface ModelGridsTable {
+  model_id: string;
+  up: Uint8Array;
+  down: Uint8Array;
+}
+
 export interface Database {
   'system.health_status': HealthStatusTable;
   'system.health_history': HealthHistoryTable;
   'system.service_events': ServiceEventsTable;
   'system.audit_log': AuditLogTable;
+  'market.candles_1m': Candles1mTable;
+  'model.models': ModelsTable;
+  'model.model_grids': ModelGridsTable;
 }
 
 export function toJsonb(value: JsonValue): string {

@@ -8,7 +8,9 @@
  */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_system.ts';
+import * as m0002 from './0002_market_model.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_system', m0001],
+  ['0002_market_model', m0002],
 ];
