@@ -44,8 +44,8 @@ export const DEFAULT_MAKER: MakerParams = {
   stubPricesCents: [70, 71],
   stubSizeMedian: 300,
   stubMinZ: 2,
-  requoteThresholdCents: 1,
-  refreshPerSecond: 0.01,
+  requoteThresholdCents: 1.5,
+  refreshPerSecond: 0.005,
 };
 
 /** One resting order the maker wants: `side` on the YES leg at a YES price (cents). */

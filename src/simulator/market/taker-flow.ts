@@ -20,7 +20,7 @@ export interface FlowParams {
 }
 
 export const DEFAULT_FLOW: FlowParams = {
-  tradesPerMinuteAtMoney: 0.8,
+  tradesPerMinuteAtMoney: 0.5,
   minimumScale: 0.01,
   sizeMedian: 60,
   sizeSigma: 1.2,
