@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { DEFAULT_SPOT, SpotFeed } from './coinbase-feed.ts';
+import type { SpotTick } from './coinbase-feed.ts';
 import { Random } from './random.ts';
 
 const T0 = Date.parse('2025-08-03T19:59:00Z');
@@ -9,7 +10,7 @@ describe('Coinbase spot feed', () => {
     const feed = new SpotFeed(DEFAULT_SPOT.BTC);
     const random = Random.seeded('spot');
     let index = 115_000;
-    const ticks = [];
+    const ticks: SpotTick[] = [];
     for (let s = 0; s < 120; s++) {
       const next = index + random.normal() * 10;
       const out = feed.ticksForSecond(T0 + s * 1000, index, next, random);
