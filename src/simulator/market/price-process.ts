@@ -154,6 +154,25 @@ export class GarchProcess implements IndexSource {
     return this.state.price;
   }
 
+  /**
+   * Moves to an externally given level (a replayed series), updating the variance with the
+   * realised return as if the process had drawn it — so fair values keep a live volatility.
+   */
+  observe(price: number): number {
+    if (!(price > 0)) throw new Error(`observed price must be positive, got ${price}`);
+    const { omega, alpha, beta, unconditionalVariance } = this.coefficients;
+    const r = Math.log(price / this.state.price);
+    const next = omega + alpha * r * r + beta * this.state.variance;
+    this.state = {
+      price,
+      variance: Math.min(
+        Math.max(next, unconditionalVariance / this.params.varianceFloorRatio),
+        unconditionalVariance * this.params.varianceCeilingRatio,
+      ),
+    };
+    return price;
+  }
+
   varianceForecast(seconds: number): Float64Array {
     const { unconditionalVariance, persistence } = this.coefficients;
     const out = new Float64Array(Math.max(0, seconds));

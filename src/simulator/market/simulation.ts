@@ -37,11 +37,18 @@ import { DEFAULT_GARCH, GarchProcess } from './price-process.ts';
 import type { GarchParams, PriceProcessState } from './price-process.ts';
 import { Random } from './random.ts';
 import type { RandomState } from './random.ts';
+import { indexCandles, minutePath } from './replay.ts';
+import type { ReplayCandle } from './replay.ts';
 import { DEFAULT_FLOW, takerOrder } from './taker-flow.ts';
 import type { FlowParams } from './taker-flow.ts';
 
 export interface SymbolConfig {
   startPrice: number;
+  /**
+   * Optional 1-minute candles to replay as the index (seconds inside a candle's minute follow
+   * it; outside them the GARCH process runs on from the last level).
+   */
+  replay?: ReplayCandle[];
   garch: GarchParams;
   ladder: LadderParams;
   spot: SpotParams;
@@ -124,7 +131,10 @@ export interface SimEvent {
 }
 
 interface SymbolRuntime {
+  symbol: SymbolId;
   config: SymbolConfig;
+  /** Replay candles by minute start (derived from the config, so not in the snapshot). */
+  replay: Map<EpochMs, ReplayCandle> | null;
   process: GarchProcess;
   spot: SpotFeed;
   priceRandom: Random;
@@ -224,7 +234,9 @@ export class MarketSimulation {
     for (const [symbol, symbolConfig] of Object.entries(config.symbols) as [SymbolId, SymbolConfig][]) {
       const process = GarchProcess.start(symbolConfig.garch, symbolConfig.startPrice);
       const runtime: SymbolRuntime = {
+        symbol,
         config: symbolConfig,
+        replay: symbolConfig.replay ? indexCandles(symbolConfig.replay) : null,
         process,
         spot: new SpotFeed(symbolConfig.spot),
         priceRandom: root.fork(`price:${symbol}`),
@@ -356,7 +368,9 @@ export class MarketSimulation {
       const symbolConfig = config.symbols[symbol];
       if (!symbolConfig) throw new Error(`snapshot has ${symbol} but the config does not`);
       sim.symbols.set(symbol, {
+        symbol,
         config: symbolConfig,
+        replay: symbolConfig.replay ? indexCandles(symbolConfig.replay) : null,
         process: new GarchProcess(symbolConfig.garch, s.process),
         spot: new SpotFeed(symbolConfig.spot, s.spot),
         priceRandom: Random.fromState(s.priceRandom),
@@ -394,7 +408,14 @@ export class MarketSimulation {
 
   /** Draws the print of second ms + 1 and the spot ticks leading into it. */
   private drawNextSecond(runtime: SymbolRuntime, ms: EpochMs): void {
-    runtime.process.step(runtime.priceRandom);
+    const next = ms + 1000;
+    const candle = runtime.replay?.get(Math.floor(next / 60_000) * 60_000);
+    if (candle) {
+      const path = minutePath(candle, `${this.config.seed}:replay:${runtime.symbol}`);
+      runtime.process.observe(path[Math.floor((next - candle.startMs) / 1000)] as number);
+    } else {
+      runtime.process.step(runtime.priceRandom);
+    }
     runtime.nextPrintCents = Math.max(1, Math.round(runtime.process.price * 100));
     runtime.pendingTicks = runtime.spot.ticksForSecond(
       ms,
