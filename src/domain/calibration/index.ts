@@ -1,0 +1,3 @@
+/** Scoring forecasts against outcomes: Brier score, log-loss, calibration buckets, model vs market. */
+export * from './model-vs-market.ts';
+export * from './scores.ts';
