@@ -25,6 +25,8 @@ const ENV_BINDINGS: ReadonlyArray<{ env: string; path: string[]; parse: (text: s
   { env: 'RECIO_KALSHI_REST_URL', path: ['kalshi', 'restUrl'], parse: (t) => t },
   { env: 'RECIO_KALSHI_WS_URL', path: ['kalshi', 'wsUrl'], parse: (t) => t },
   { env: 'RECIO_KALSHI_TIER', path: ['kalshi', 'tier'], parse: (t) => t },
+  { env: 'RECIO_KALSHI_API_KEY_ID', path: ['kalshi', 'apiKeyId'], parse: (t) => t },
+  { env: 'RECIO_KALSHI_PRIVATE_KEY_PATH', path: ['kalshi', 'privateKeyPath'], parse: (t) => t },
   { env: 'RECIO_COINBASE_WS_URL', path: ['coinbase', 'wsUrl'], parse: (t) => t },
   { env: 'RECIO_COINBASE_REST_URL', path: ['coinbase', 'restUrl'], parse: (t) => t },
   { env: 'RECIO_SERVICES', path: ['services'], parse: (t) => t.split(',').map((s) => s.trim()) },

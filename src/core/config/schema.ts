@@ -47,6 +47,13 @@ export const configSchema = z
         restUrl: z.url({ protocol: /^https?$/ }).optional(),
         wsUrl: z.url({ protocol: /^wss?$/ }).optional(),
         tier: z.enum(['basic', 'advanced', 'premier', 'prime']).default('basic'),
+        /**
+         * The API key the market-data services sign with in demo/live mode (orderbook_delta needs
+         * an authenticated WebSocket). Paper mode uses the simulator's paper account key.
+         */
+        apiKeyId: z.string().min(1).optional(),
+        /** PEM file of that key's RSA private key (read at start, never logged). */
+        privateKeyPath: z.string().min(1).optional(),
       })
       .default({ tier: 'basic' }),
     coinbase: z
@@ -55,6 +62,28 @@ export const configSchema = z
         restUrl: z.url({ protocol: /^https?$/ }).optional(),
       })
       .default({}),
+    /** Spot feeds, settlement reference and Kalshi books (src/services/*_watchdog). */
+    marketData: z
+      .object({
+        /** The 1-s spot price log is kept this many days. */
+        priceLogRetentionDays: z.number().positive().max(3_650).default(30),
+        /** Stored Kalshi market snapshots are kept this many days. */
+        snapshotRetentionDays: z.number().positive().max(3_650).default(7),
+        /** At most one stored market snapshot per symbol per this many seconds. */
+        snapshotStoreIntervalSeconds: z.number().int().min(1).max(3_600).default(10),
+        /** `market.<sym>` messages per second per symbol, at most. */
+        marketPublishPerSecond: z.number().positive().max(50).default(4),
+        /** Index vs spot divergence alert: raised at this many bps, cleared at `divergenceClearBps`. */
+        divergenceAlertBps: z.number().positive().default(25),
+        divergenceClearBps: z.number().nonnegative().default(10),
+        /** WebSocket books are cross-checked against REST books this often. */
+        bookCheckIntervalSeconds: z.number().int().min(1).max(3_600).default(60),
+      })
+      .refine((m) => m.divergenceClearBps < m.divergenceAlertBps, {
+        message: 'divergenceClearBps must be below divergenceAlertBps',
+        path: ['divergenceClearBps'],
+      })
+      .prefault({}),
     /** Restrict `recio start` to these services (default: every built one). */
     services: z.array(z.enum(SERVICE_NAMES)).optional(),
   })

@@ -83,6 +83,7 @@ export async function runService(
     bus: deps.bus,
     http: http.app,
     health: http.health,
+    metrics: http.metrics.registry,
     directory: deps.directory,
     signal: abort.signal,
     fail,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/schema.ts';
@@ -48,6 +49,8 @@ export interface ServiceContext {
   bus: Bus;
   http: FastifyInstance;
   health: HealthRegistry;
+  /** This service's Prometheus registry (served on its /metrics): register own metrics here. */
+  metrics: Registry;
   /** The state of every manifest service, as this process can see it. */
   directory: ServiceDirectory;
   /** An internal HTTP client for another service (internal token, timeouts, idempotency keys). */
