@@ -17,3 +17,5 @@ export { DEFAULT_MAKER } from './market-maker.ts';
 export { DEFAULT_FLOW } from './taker-flow.ts';
 export { Random } from './random.ts';
 export { normalCdf, probabilityAbove, settlementAverageDistribution } from './fair-value.ts';
+export { indexCandles, minutePath } from './replay.ts';
+export type { ReplayCandle } from './replay.ts';
