@@ -84,6 +84,19 @@ export const configSchema = z
         path: ['divergenceClearBps'],
       })
       .prefault({}),
+    /** Strike tables, watchlists and calibration snapshots (unified_production_coordinator). */
+    coordinator: z
+      .object({
+        /** Strike tables per second per symbol, at most: input changes in between are merged. */
+        maxUpdatesPerSecond: z.number().positive().max(100).default(10),
+        /** Strikes per table, nearest the price. */
+        rows: z.number().int().min(1).max(101).default(21),
+        /** What the probability settles on: Kalshi's 60-s average, or the closing print (v2's model). */
+        settle: z.enum(['average60', 'close']).default('average60'),
+        /** Minutes before each close at which the table is stored for calibration. */
+        snapshotOffsetsMinutes: z.array(z.number().int().min(1).max(60)).min(1).default([15, 10, 5, 2, 1]),
+      })
+      .prefault({}),
     /** Restrict `recio start` to these services (default: every built one). */
     services: z.array(z.enum(SERVICE_NAMES)).optional(),
   })
