@@ -4,8 +4,8 @@
  * again when it arrives from Redis.
  *
  * Adding a family is one line in `topicSchemas` (define the schema next to its producer or
- * here). Registered: health, alerts, and price/index/market (market-data-topics.ts). Planned:
- * strikes, trades, account, settings — unknown (publishing to them throws) until their issue
+ * here). Registered: health, alerts, price/index/market (market-data-topics.ts) and strikes
+ * (strikes-topics.ts). Planned: trades, account, settings — unknown (publishing to them throws) until their issue
  * registers a schema.
  *
  * Conventions: times are epoch ms (UTC), money integer centi-cents (see src/domain/units.ts).
@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { indexMessageSchema, marketMessageSchema, priceMessageSchema } from './market-data-topics.ts';
+import { strikesMessageSchema } from './strikes-topics.ts';
 import { assertTopic } from './topic-pattern.ts';
 
 const epochMs = z.number().int().nonnegative();
@@ -49,6 +50,7 @@ export const topicSchemas = {
   price: priceMessageSchema,
   index: indexMessageSchema,
   market: marketMessageSchema,
+  strikes: strikesMessageSchema,
 } satisfies Record<string, z.ZodType>;
 
 export type TopicFamily = keyof typeof topicSchemas;
