@@ -93,6 +93,31 @@ export interface ModelGridsTable {
   down: Uint8Array;
 }
 
+export type TradingModeValue = 'paper' | 'demo' | 'live';
+
+/** market.prices_1s (0004): the 1-s spot price log; price in integer cents. */
+export interface Prices1sTable {
+  mode: TradingModeValue;
+  symbol: string;
+  /** The whole UTC second the price belongs to (exchange time). */
+  ts: Date;
+  price: number;
+  /** No trade in this second: the previous price carried forward. */
+  carried: boolean;
+}
+
+/** market.market_snapshots (0004): stored `market.<sym>` snapshots, rows column-wise in jsonb. */
+export interface MarketSnapshotsTable {
+  id: Generated<number>;
+  mode: TradingModeValue;
+  symbol: string;
+  event_ticker: string;
+  close_time: Date;
+  at: Date;
+  seq: number;
+  rows: Jsonb;
+}
+
 export interface Database {
   'system.health_status': HealthStatusTable;
   'system.health_history': HealthHistoryTable;
@@ -101,6 +126,8 @@ export interface Database {
   'market.candles_1m': Candles1mTable;
   'model.models': ModelsTable;
   'model.model_grids': ModelGridsTable;
+  'market.prices_1s': Prices1sTable;
+  'market.market_snapshots': MarketSnapshotsTable;
 }
 
 export function toJsonb(value: JsonValue): string {
