@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/core/db/index.ts';
+import { buildFingerprintGrid, type FingerprintGrid } from '../../src/domain/model/index.ts';
+import { sliceCandleColumns, type CandleColumns } from '../../src/storage/candles/candle.ts';
+import {
+  readCloseSeries,
+  summarizeSeries,
+  upsertCandles,
+} from '../../src/storage/candles/candle-repository.ts';
+import { syntheticCandleChunks } from '../../src/storage/candles/synthetic-history.ts';
+import { bootstrapModels, type BootstrapProgress } from '../../src/storage/models/bootstrap.ts';
+import { buildModelFromStore, modelSourceOf } from '../../src/storage/models/build-from-store.ts';
+import { listModels, loadActiveModel, loadModel } from '../../src/storage/models/model-repository.ts';
+import { ENGINES } from './engines.ts';
+
+const START = Date.UTC(2025, 11, 30, 20, 0); // crosses a year boundary: v2-year weights differ by row
+const MIN = 60_000;
+
+function sameCells(a: FingerprintGrid, b: FingerprintGrid): boolean {
+  return (
+    Buffer.from(a.up.buffer).equals(Buffer.from(b.up.buffer)) &&
+    Buffer.from(a.down.buffer).equals(Buffer.from(b.down.buffer))
+  );
+}
+
+function history(minutes: number, seed: number): CandleColumns {
+  return [
+    ...syntheticCandleChunks({ symbol: 'BTC', startMs: START, minutes, seed, chunkMinutes: minutes }),
+  ][0]!;
+}
+
+describe('modelSourceOf', () => {
+  it('names a real series by its main source; live candles are Coinbase candles', () => {
+    expect(modelSourceOf({ csv: 10, coinbase: 3 })).toBe('csv');
+    expect(modelSourceOf({ csv: 5, coinbase: 3, live: 4 })).toBe('coinbase');
+  });
+});
+
+for (const engine of ENGINES) {
+  describe(`model build from stored candles on ${engine.name}`, () => {
+    let handle: DatabaseHandle;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ handle, close } = await engine.open());
+    });
+    afterAll(async () => {
+      await close?.();
+    });
+
+    it('equals buildFingerprintGrid on the same closes and times, gap included', async () => {
+      const candles = history(3_000, 5);
+      // Store everything but minutes 1000…1099: the builder must not count across the hole.
+      await upsertCandles(handle.db, 'BTC', 'csv', sliceCandleColumns(candles, 0, 1_000));
+      await upsertCandles(handle.db, 'BTC', 'csv', sliceCandleColumns(candles, 1_100, 3_000));
+      const closes: number[] = [];
+      const timestamps: number[] = [];
+      for (let i = 0; i < candles.length; i++) {
+        if (i >= 1_000 && i < 1_100) continue;
+        closes.push(candles.closeCents[i]! / 100);
+        timestamps.push(candles.ts[i]!);
+      }
+      const phases = new Set<string>();
+      const built = await buildModelFromStore(handle.db, {
+        symbol: 'BTC',
+        series: 'real',
+        builtAt: START + 10 * 86_400_000,
+        modelId: 'from-store',
+        onProgress: (phase) => phases.add(phase),
+      });
+      const direct = buildFingerprintGrid({
+        closes: Float64Array.from(closes),
+        timestamps: Float64Array.from(timestamps),
+        symbol: 'BTC',
+        modelId: 'from-store',
+        source: 'csv',
+        builtAt: START + 10 * 86_400_000,
+      });
+      expect(built.meta).toEqual(direct.meta);
+      expect(built.meta).toMatchObject({
+        source: 'csv',
+        synthetic: false,
+        from: START,
+        to: START + 2_999 * MIN,
+      });
+      expect(built.meta.weighting).toEqual({ kind: 'v2-year', latestYear: 2026 });
+      expect(sameCells(built, direct)).toBe(true);
+      expect([...phases]).toEqual(['read', 'build']);
+
+      const ranged = await buildModelFromStore(handle.db, {
+        symbol: 'BTC',
+        series: 'real',
+        from: START + 1_500 * MIN,
+        to: START + 2_499 * MIN,
+        weighting: { kind: 'none' },
+        builtAt: 0,
+      });
+      expect(ranged.meta).toMatchObject({
+        from: START + 1_500 * MIN,
+        to: START + 2_499 * MIN,
+        rowsUsed: 999,
+      });
+      expect(ranged.meta.modelId).toMatch(/^btc-csv-19700101-000000-[0-9a-f]{4}$/);
+    });
+
+    it('says what to do when the series is empty', async () => {
+      await expect(
+        buildModelFromStore(handle.db, { symbol: 'ETH', series: 'synthetic', builtAt: 0 }),
+      ).rejects.toThrow(/no synthetic candles stored for ETH \(generate some with `recio history synth`\)/);
+      await expect(
+        buildModelFromStore(handle.db, {
+          symbol: 'BTC',
+          series: 'real',
+          from: Date.UTC(2030, 0, 1),
+          builtAt: 0,
+        }),
+      ).rejects.toThrow(/no real candles stored for BTC between 2030-01-01T00:00:00\.000Z and the end/);
+    });
+
+    it('bootstraps a synthetic model for each symbol without one, then leaves them alone', async () => {
+      const progress: BootstrapProgress[] = [];
+      const now = Date.UTC(2026, 0, 2, 12, 0, 42);
+      // On PGlite the CPU part runs on a worker thread, as in the all-in-one process; on
+      // PostgreSQL inline — the same job, so both must give the same model.
+      const useWorker = engine.name === 'PGlite';
+      const outcomes = await bootstrapModels({
+        db: handle.db,
+        symbols: ['ETH'],
+        now: () => now,
+        days: 1,
+        seed: 9,
+        useWorker,
+        onProgress: (p) => progress.push(p),
+      });
+      expect(outcomes).toEqual([
+        {
+          symbol: 'ETH',
+          status: 'built',
+          modelId: expect.stringMatching(/^eth-synthetic-20260102-120042-/),
+          activated: true,
+        },
+      ]);
+      const grid = (await loadActiveModel(handle.db, 'ETH'))!;
+      expect(grid.meta).toMatchObject({
+        source: 'synthetic',
+        synthetic: true,
+        from: Date.UTC(2026, 0, 1, 12, 0),
+        to: Date.UTC(2026, 0, 2, 11, 59),
+        rowsUsed: 1_439,
+        weighting: { kind: 'none' },
+      });
+      // The stored candles are the synthetic series, and the model is exactly their model.
+      expect(await summarizeSeries(handle.db, { symbol: 'ETH', series: 'synthetic' })).toMatchObject({
+        count: 1_440,
+        sources: { synthetic: 1_440 },
+      });
+      const rebuilt = await buildModelFromStore(handle.db, {
+        symbol: 'ETH',
+        series: 'synthetic',
+        weighting: { kind: 'none' },
+        modelId: grid.meta.modelId,
+        builtAt: now,
+      });
+      expect(sameCells(rebuilt, grid)).toBe(true);
+      const series = await readCloseSeries(handle.db, { symbol: 'ETH', series: 'synthetic' });
+      const expected = [
+        ...syntheticCandleChunks({ symbol: 'ETH', startMs: grid.meta.from!, minutes: 1_440, seed: 9 }),
+      ];
+      expect(series.closes[1_439]).toBe(expected[0]!.closeCents[1_439]! / 100);
+
+      // Progress: every phase in order, fractions never going back, ending done at 1.
+      const phases = [...new Set(progress.map((p) => p.phase))];
+      expect(phases).toEqual(['synthesize', 'build', 'store-candles', 'save', 'done']);
+      for (let i = 1; i < progress.length; i++) {
+        expect(progress[i]!.fraction).toBeGreaterThanOrEqual(progress[i - 1]!.fraction);
+      }
+      expect(progress.at(-1)).toMatchObject({ phase: 'done', fraction: 1 });
+
+      const again = await bootstrapModels({ db: handle.db, symbols: ['ETH'], now: () => now, days: 1 });
+      expect(again).toEqual([{ symbol: 'ETH', status: 'existing', modelId: grid.meta.modelId }]);
+      expect((await listModels(handle.db, { symbol: 'ETH' })).length).toBe(1);
+      expect((await loadModel(handle.db, grid.meta.modelId)).meta.modelId).toBe(grid.meta.modelId);
+    });
+
+    it('reports a failure per symbol instead of throwing, and stops when aborted', async () => {
+      const failed = await bootstrapModels({
+        db: handle.db,
+        symbols: ['BTC'],
+        now: () => Date.UTC(2026, 0, 1),
+        days: 0.01, // 14 minutes: too short for a 60-minute model
+        useWorker: false,
+      });
+      expect(failed).toEqual([
+        {
+          symbol: 'BTC',
+          status: 'failed',
+          error: expect.stringMatching(/contiguous run of at least 61 candles/),
+        },
+      ]);
+      expect(await loadActiveModel(handle.db, 'BTC')).toBeUndefined();
+      const abort = new AbortController();
+      abort.abort();
+      expect(
+        await bootstrapModels({ db: handle.db, symbols: ['BTC'], now: () => 0, signal: abort.signal }),
+      ).toEqual([{ symbol: 'BTC', status: 'aborted' }]);
+    });
+  });
+}
