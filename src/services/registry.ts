@@ -5,5 +5,6 @@ import type { ServiceRegistry } from '../core/service/host.ts';
  * code. A manifest service missing here is reported as "not built yet".
  */
 export const SERVICE_REGISTRY: ServiceRegistry = {
+  exchange_simulator: async () => (await import('./exchange_simulator/index.ts')).exchangeSimulator,
   main_app: async () => (await import('./main_app/index.ts')).mainApp,
 };

@@ -9,8 +9,10 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_system.ts';
 import * as m0002 from './0002_market_model.ts';
+import * as m0003 from './0003_sim.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_system', m0001],
   ['0002_market_model', m0002],
+  ['0003_sim', m0003],
 ];

@@ -1,0 +1,34 @@
+import type { ServiceDefinition } from '../../core/service/service.ts';
+import { registerAdmin } from '../../simulator/api/admin/plugin.ts';
+import { registerKalshiRest } from '../../simulator/api/kalshi-rest/plugin.ts';
+import { parseSimulatorConfig } from '../../simulator/runtime/config.ts';
+import { registerSimulatorHealth } from '../../simulator/runtime/health.ts';
+import { ensurePaperAccount } from '../../simulator/runtime/paper-account.ts';
+import { SimulatorRuntime } from '../../simulator/runtime/runtime.ts';
+
+/**
+ * exchange_simulator (8090): the offline Kalshi. The Kalshi REST API is public under
+ * /trade-api/ (its own RSA-PSS auth); /admin is internal.
+ */
+export const exchangeSimulator: ServiceDefinition = {
+  name: 'exchange_simulator',
+  publicPrefixes: ['/trade-api/'],
+  async start(ctx) {
+    const runtime = await SimulatorRuntime.open({
+      config: parseSimulatorConfig(ctx.config.simulator),
+      clock: ctx.clock,
+      db: ctx.database.db,
+      log: ctx.log,
+      onFatal: (error) => ctx.fail(error),
+    });
+    const paper = await ensurePaperAccount(runtime, { dataDir: ctx.config.dataDir, log: ctx.log });
+    await registerKalshiRest(ctx.http, { runtime });
+    await registerAdmin(ctx.http, {
+      runtime,
+      describe: () => ({ paper: { accountId: paper.accountId, keyId: paper.keyId } }),
+    });
+    registerSimulatorHealth(ctx.health, runtime);
+    ctx.every('simulation step', 1_000, () => runtime.tick());
+    return { stop: () => runtime.close() };
+  },
+};
