@@ -84,6 +84,8 @@ export const configSchema = z
         path: ['divergenceClearBps'],
       })
       .prefault({}),
+    /** The exchange simulator's own settings: checked in depth by src/simulator/runtime/config.ts. */
+    simulator: z.record(z.string(), z.unknown()).optional(),
     /** Strike tables, watchlists and calibration snapshots (unified_production_coordinator). */
     coordinator: z
       .object({
