@@ -14,13 +14,17 @@ import {
   type KalshiWsClientOptions,
 } from '../../../src/integrations/kalshi/ws-client.ts';
 import type {
+  KalshiEventLifecycle,
+  KalshiMarketLifecycle,
   KalshiOrder,
+  KalshiPublicTrade,
+  KalshiTickerUpdate,
   KalshiWsFill,
   KalshiWsMarketPosition,
 } from '../../../src/integrations/kalshi/types.ts';
 import { attachKalshiWebSocket, type KalshiWsServer } from '../../../src/simulator/api/kalshi-ws/index.ts';
 import { FaultController } from '../../../src/simulator/faults/index.ts';
-import { EngineStreamSource, randomFlow, TICKERS } from './support/engine-source.ts';
+import { CLOSE_MS, EngineStreamSource, randomFlow, TICKERS } from './support/engine-source.ts';
 import { rsaKeys, startHttpServer, until, type TestServer } from './support/harness.ts';
 
 const clock = new RealClock();
@@ -349,5 +353,94 @@ describe('private channels', () => {
     expect(deltaIds.alice).toHaveLength(2);
     expect(deltaIds.bob).toHaveLength(2);
     expect(booksEqual(alice, [C]) && booksEqual(bob, [C])).toBe(true);
+  });
+});
+
+describe('public channels', () => {
+  it('ticker, trade and lifecycle messages reach the client with the engine’s values', async () => {
+    const client = newClient({ signer: undefined });
+    const tickers: KalshiTickerUpdate[] = [];
+    const trades: KalshiPublicTrade[] = [];
+    const lifecycle: KalshiMarketLifecycle[] = [];
+    const listed: KalshiEventLifecycle[] = [];
+    client.on('ticker', (t) => tickers.push(t));
+    client.on('trade', (t) => trades.push(t));
+    client.on('marketLifecycle', (l) => lifecycle.push(l));
+    client.on('eventLifecycle', (e) => listed.push(e));
+    await client.start();
+    await client.subscribe({ channel: 'ticker', marketTickers: [A] });
+    await client.subscribe({ channel: 'trade' });
+    await client.subscribe({ channel: 'market_lifecycle_v2' });
+
+    const tradeIds = () => TICKERS.flatMap((t) => source.engine.listTrades(t));
+    const earlier = new Set(tradeIds().map((t) => t.tradeId));
+    randomFlow(source, { seed: 'public', steps: 200, accounts: ['mm1', 'mm2'] });
+    const engineTrades = tradeIds().filter((t) => !earlier.has(t.tradeId));
+    expect(engineTrades.length).toBeGreaterThan(10);
+    await until(() => trades.length === engineTrades.length && tickers.length > 0, 'trades and tickers');
+    const byId = new Map(engineTrades.map((t) => [t.tradeId, t]));
+    for (const trade of trades) {
+      const record = byId.get(trade.tradeId!)!;
+      expect(trade).toMatchObject({
+        marketTicker: record.ticker,
+        yesPrice: record.yesPriceCc,
+        noPrice: record.noPriceCc,
+        count: record.count,
+        takerSide: record.takerOutcomeSide,
+      });
+    }
+    expect(tickers.every((t) => t.marketTicker === A)).toBe(true);
+    const market = source.engine.getMarket(A)!;
+    await until(() => tickers.at(-1)?.volume === market.volume, 'the last ticker');
+    expect(tickers.at(-1)).toMatchObject({
+      yesBid: market.yesBidCc ?? 0,
+      yesAsk: market.yesAskCc ?? 10_000,
+      lastPrice: market.lastPriceCc ?? 0,
+      openInterest: market.openInterest,
+    });
+
+    // a new market is created, then the hour closes, is determined and settles
+    const ticker = 'KXBTCD-25AUG0316-T115499.99';
+    source.run((nowMs) =>
+      source.engine.createMarket(
+        {
+          ticker,
+          eventTicker: 'KXBTCD-25AUG0316',
+          seriesTicker: 'KXBTCD',
+          strike: 115_500,
+          openTime: CLOSE_MS - 3_600_000,
+          closeTime: CLOSE_MS,
+        },
+        nowMs,
+      ),
+    );
+    source.listEvent({
+      eventTicker: 'KXBTCD-25AUG0317',
+      seriesTicker: 'KXBTCD',
+      symbol: 'BTC',
+      closeTime: CLOSE_MS + 3_600_000,
+    });
+    source.advanceTo(CLOSE_MS);
+    source.run((nowMs) =>
+      source.engine.determineMarket({ ticker, result: 'no', expirationValue: '115321.07', nowMs }),
+    );
+    source.run((nowMs) => source.engine.settleMarket({ ticker, nowMs }));
+    await until(
+      () => lifecycle.some((l) => l.marketTicker === ticker && l.eventType === 'settled'),
+      'settled',
+    );
+    const own = lifecycle.filter((l) => l.marketTicker === ticker);
+    expect(own.map((l) => l.eventType)).toEqual(['created', 'activated', 'determined', 'settled']);
+    expect(own[0]).toMatchObject({ strike: 115_500, floorStrike: 115_499.99, closeTime: CLOSE_MS });
+    expect(own[2]).toMatchObject({ result: 'no' });
+    expect(listed).toEqual([
+      expect.objectContaining({
+        eventTicker: 'KXBTCD-25AUG0317',
+        seriesTicker: 'KXBTCD',
+        strikeDate: CLOSE_MS + 3_600_000,
+      }),
+    ]);
+    expect(listed[0]!.title).toContain('Bitcoin price');
+    expect(client.stats().parseErrors).toBe(0);
   });
 });

@@ -65,6 +65,12 @@ export class EngineStreamSource implements KalshiStreamSource {
     return result;
   }
 
+  /** Moves engine time to `nowMs` (scheduled closes happen) and publishes what that did. */
+  advanceTo(nowMs: number): void {
+    this.nowMs = nowMs;
+    this.publish(this.engine.advanceTime(nowMs));
+  }
+
   publish(events: EngineEvent[]): void {
     if (events.length === 0) return;
     if (this.holdEvents) {
