@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/core/db/index.ts';
-import { buildFingerprintGrid, type FingerprintGrid } from '../../src/domain/model/index.ts';
+import { buildFingerprintGrid, validateGrid, type FingerprintGrid } from '../../src/domain/model/index.ts';
 import { sliceCandleColumns, type CandleColumns } from '../../src/storage/candles/candle.ts';
 import {
   readCloseSeries,
@@ -28,6 +28,27 @@ function history(minutes: number, seed: number): CandleColumns {
     ...syntheticCandleChunks({ symbol: 'BTC', startMs: START, minutes, seed, chunkMinutes: minutes }),
   ][0]!;
 }
+
+describe('fractional weights', () => {
+  it('keep every cell a percent (pos and total are float sums in different orders)', () => {
+    // 3 days of the simulator's BTC: with a 30-day half-life one cell summed to 100.00000000000001 %.
+    const startMs = Date.UTC(2025, 6, 17);
+    const [c] = [
+      ...syntheticCandleChunks({ symbol: 'BTC', startMs, minutes: 4_320, seed: 11, chunkMinutes: 4_320 }),
+    ];
+    const grid = buildFingerprintGrid({
+      closes: c!.closeCents.map((x) => x / 100),
+      timestamps: c!.ts,
+      symbol: 'BTC',
+      modelId: 'weights',
+      source: 'csv',
+      builtAt: 0,
+      weighting: { kind: 'half-life', halfLifeDays: 30 },
+    });
+    expect(() => validateGrid(grid)).not.toThrow();
+    expect(grid.up.reduce((m, v) => Math.max(m, v), 0)).toBe(100);
+  });
+});
 
 describe('modelSourceOf', () => {
   it('names a real series by its main source; live candles are Coinbase candles', () => {

@@ -203,8 +203,10 @@ export function gridFromCounts(
       const start = (table * HORIZON_MINUTES + t - 1) * THRESHOLD_COUNT;
       if (tot > 0) {
         for (let j = 0; j < THRESHOLD_COUNT; j++) {
-          grid.up[start + j] = (100 * counts.pos[start + j]!) / tot;
-          grid.down[start + j] = (100 * counts.neg[start + j]!) / tot;
+          // pos ≤ total mathematically, but with fractional weights the two float sums are added
+          // in different orders and 100 · pos / total can come out as 100.00000000000001.
+          grid.up[start + j] = Math.min(100, (100 * counts.pos[start + j]!) / tot);
+          grid.down[start + j] = Math.min(100, (100 * counts.neg[start + j]!) / tot);
         }
       } else {
         const base = (BASELINE_TABLE * HORIZON_MINUTES + t - 1) * THRESHOLD_COUNT;
