@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '../../core/service/service.ts';
+import { registerMarketRoutes } from './market-routes.ts';
 import { registerPlatformHealth, registerSystemRoutes } from './system-routes.ts';
 
 /** main_app: the public API gateway and web UI (the one user-facing port). Later issues add their routes here. */
@@ -7,5 +8,6 @@ export const mainApp: ServiceDefinition = {
   async start(ctx) {
     registerSystemRoutes(ctx);
     registerPlatformHealth(ctx);
+    await registerMarketRoutes(ctx);
   },
 };
