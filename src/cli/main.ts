@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { VERSION } from '../core/version.ts';
 import { reportFatal } from './errors.ts';
+import { registerHistoryCommands } from './history-commands.ts';
+import { registerModelCommands } from './model-commands.ts';
 
 // Each command loads its own modules when it runs, so `recio --help` does not pay for the database.
 const program = new Command('recio')
@@ -27,5 +29,8 @@ const db = program.command('db').description('database');
 db.command('migrate')
   .description('apply pending migrations')
   .action(async () => (await import('./db-commands.ts')).dbMigrate());
+
+registerHistoryCommands(program);
+registerModelCommands(program);
 
 await program.parseAsync(process.argv).catch(reportFatal);
