@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '../../core/service/service.ts';
 import { registerMarketRoutes } from './market-routes.ts';
+import { registerModelRoutes } from './model-routes.ts';
 import { registerPlatformHealth, registerSystemRoutes } from './system-routes.ts';
 
 /** main_app: the public API gateway and web UI (the one user-facing port). Later issues add their routes here. */
@@ -9,5 +10,6 @@ export const mainApp: ServiceDefinition = {
     registerSystemRoutes(ctx);
     registerPlatformHealth(ctx);
     await registerMarketRoutes(ctx);
+    await registerModelRoutes(ctx);
   },
 };

@@ -11,10 +11,12 @@ import * as m0001 from './0001_system.ts';
 import * as m0002 from './0002_market_model.ts';
 import * as m0003 from './0003_sim.ts';
 import * as m0004 from './0004_market_data.ts';
+import * as m0005 from './0005_strike_snapshots.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_system', m0001],
   ['0002_market_model', m0002],
   ['0003_sim', m0003],
   ['0004_market_data', m0004],
+  ['0005_strike_snapshots', m0005],
 ];
