@@ -12,9 +12,8 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/co
 import type { Database } from '../../src/core/db/schema.ts';
 import { createServiceHttp, type ServiceHttp } from '../../src/core/http/server.ts';
 import { KalshiSigner } from '../../src/integrations/kalshi/signer.ts';
-import { registerAdmin } from '../../src/simulator/api/admin/plugin.ts';
-import { registerKalshiRest } from '../../src/simulator/api/kalshi-rest/plugin.ts';
 import { parseSimulatorConfig } from '../../src/simulator/runtime/config.ts';
+import { mountSimulator, type MountedSimulator } from '../../src/simulator/runtime/mount.ts';
 import { SimulatorRuntime } from '../../src/simulator/runtime/runtime.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 
@@ -56,6 +55,9 @@ export interface TestSimulator {
   runtime: SimulatorRuntime;
   clock: SimulatedClock;
   http: ServiceHttp;
+  mounted: MountedSimulator;
+  /** `ws://127.0.0.1:<port>/trade-api/ws/v2` */
+  wsUrl: string;
   /** Moves simulated time, lets the ticks run, and waits until the simulation caught up and wrote. */
   advance(ms: number): Promise<void>;
   /** Stops serving; `crash` skips the final snapshot (as a killed process would). */
@@ -84,8 +86,8 @@ export async function startTestSimulator(options: {
     internalToken: INTERNAL_TOKEN,
     publicPrefixes: ['/trade-api/'],
   });
-  await registerKalshiRest(http.app, { runtime });
-  await registerAdmin(http.app, { runtime });
+  // 10 s of simulated time pass in an instant here: never cut a client for missing pongs.
+  const mounted = await mountSimulator(http.app, { runtime, log, unansweredPingsLimit: 0 });
   await http.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (http.app.server.address() as { port: number }).port;
   let ticking = false;
@@ -101,6 +103,8 @@ export async function startTestSimulator(options: {
     runtime,
     clock,
     http,
+    mounted,
+    wsUrl: `ws://127.0.0.1:${port}/trade-api/ws/v2`,
     async advance(ms) {
       await clock.advance(ms);
       runtime.sync();
@@ -108,6 +112,7 @@ export async function startTestSimulator(options: {
     },
     async stop({ crash = false } = {}) {
       clock.clear(timer);
+      await mounted.close();
       await http.app.close();
       if (crash) await runtime.idle();
       else await runtime.close();

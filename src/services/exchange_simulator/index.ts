@@ -1,14 +1,13 @@
 import type { ServiceDefinition } from '../../core/service/service.ts';
-import { registerAdmin } from '../../simulator/api/admin/plugin.ts';
-import { registerKalshiRest } from '../../simulator/api/kalshi-rest/plugin.ts';
 import { parseSimulatorConfig } from '../../simulator/runtime/config.ts';
 import { registerSimulatorHealth } from '../../simulator/runtime/health.ts';
+import { mountSimulator } from '../../simulator/runtime/mount.ts';
 import { ensurePaperAccount } from '../../simulator/runtime/paper-account.ts';
 import { SimulatorRuntime } from '../../simulator/runtime/runtime.ts';
 
 /**
- * exchange_simulator (8090): the offline Kalshi. The Kalshi REST API is public under
- * /trade-api/ (its own RSA-PSS auth); /admin is internal.
+ * exchange_simulator (8090): the offline Kalshi. The Kalshi REST API and WebSocket are public
+ * under /trade-api/ (their own RSA-PSS auth); /admin (accounts, keys, faults) is internal.
  */
 export const exchangeSimulator: ServiceDefinition = {
   name: 'exchange_simulator',
@@ -22,13 +21,18 @@ export const exchangeSimulator: ServiceDefinition = {
       onFatal: (error) => ctx.fail(error),
     });
     const paper = await ensurePaperAccount(runtime, { dataDir: ctx.config.dataDir, log: ctx.log });
-    await registerKalshiRest(ctx.http, { runtime });
-    await registerAdmin(ctx.http, {
+    const mounted = await mountSimulator(ctx.http, {
       runtime,
+      log: ctx.log,
       describe: () => ({ paper: { accountId: paper.accountId, keyId: paper.keyId } }),
     });
     registerSimulatorHealth(ctx.health, runtime);
     ctx.every('simulation step', 1_000, () => runtime.tick());
-    return { stop: () => runtime.close() };
+    return {
+      async stop() {
+        await mounted.close();
+        await runtime.close();
+      },
+    };
   },
 };

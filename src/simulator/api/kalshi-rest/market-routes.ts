@@ -21,7 +21,11 @@ import { LIST_STATUS, toEvent, toMarket, toSeries, toTrade, type ListStatus } fr
 
 const SERIES = ['KXBTCD', 'KXETHD'];
 
-export function registerMarketRoutes(app: FastifyInstance, runtime: SimulatorRuntime): void {
+export function registerMarketRoutes(
+  app: FastifyInstance,
+  runtime: SimulatorRuntime,
+  options: { tradingActive: () => boolean },
+): void {
   const engine = () => runtime.engine;
   const marketKey = (m: MarketView) => sortKey(m.closeTime, m.strike, m.ticker);
   const eventKey = (e: SimEvent) => sortKey(e.closeTime, e.eventTicker);
@@ -37,7 +41,7 @@ export function registerMarketRoutes(app: FastifyInstance, runtime: SimulatorRun
 
   app.get('/exchange/status', async () => {
     runtime.sync();
-    return { exchange_active: true, trading_active: true };
+    return { exchange_active: true, trading_active: options.tradingActive() };
   });
 
   app.get('/series', async () => {

@@ -4,6 +4,7 @@
  * error and not-found handlers, encapsulated: the service's other routes keep problem+json).
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FaultController } from '../../faults/fault-controller.ts';
 import type { SimulatorRuntime } from '../../runtime/runtime.ts';
 import { authenticate, KeyRateLimits } from './auth.ts';
 import { KalshiHttpError, kalshiErrorHandler } from './errors.ts';
@@ -16,6 +17,8 @@ export interface KalshiRestOptions {
   runtime: SimulatorRuntime;
   /** The host's real time, for clients that sign with it (default Date.now). */
   wallNow?: () => number;
+  /** Injected faults the routes themselves apply: read-after-write lag, paused trading. */
+  faults?: FaultController;
 }
 
 const kalshiRest: FastifyPluginAsync<KalshiRestOptions> = async (app, options) => {
@@ -50,8 +53,13 @@ const kalshiRest: FastifyPluginAsync<KalshiRestOptions> = async (app, options) =
     return key;
   };
 
-  registerMarketRoutes(app, runtime);
-  registerPortfolioRoutes(app, runtime, guard);
+  const faults = options.faults;
+  registerMarketRoutes(app, runtime, { tradingActive: () => !(faults?.paused ?? false) });
+  registerPortfolioRoutes(app, runtime, guard, {
+    // Read-after-write lag: a fresh order (and its fills) is missing from reads for a while.
+    visible: (createdTime, orderId) =>
+      faults === undefined || faults.isVisible(createdTime, runtime.clock.now(), orderId),
+  });
 };
 
 /** Mounts the Kalshi REST API on a service's Fastify instance. */

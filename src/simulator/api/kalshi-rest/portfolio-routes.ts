@@ -38,7 +38,17 @@ const ONE_DOLLAR_CC = 10_000;
 /** Authenticates a request and takes a token of the given kind (throws 401 / 429). */
 export type Guard = (request: FastifyRequest, kind: 'read' | 'write') => AuthenticatedKey;
 
-export function registerPortfolioRoutes(app: FastifyInstance, runtime: SimulatorRuntime, guard: Guard): void {
+export interface PortfolioOptions {
+  /** Whether an order (or a fill of it) created at `createdTime` shows in reads yet. */
+  visible: (createdTime: number, orderId: string) => boolean;
+}
+
+export function registerPortfolioRoutes(
+  app: FastifyInstance,
+  runtime: SimulatorRuntime,
+  guard: Guard,
+  { visible }: PortfolioOptions,
+): void {
   const engine = () => runtime.engine;
 
   // ── Orders: writes ──────────────────────────────────────────────────────────────────────
@@ -140,7 +150,8 @@ export function registerPortfolioRoutes(app: FastifyInstance, runtime: Simulator
         ...(q.min_ts !== undefined ? { minTs: q.min_ts } : {}),
         ...(q.max_ts !== undefined ? { maxTs: q.max_ts } : {}),
       })
-      .filter((o) => events === undefined || events.has(engine().getMarket(o.ticker)?.eventTicker ?? ''));
+      .filter((o) => events === undefined || events.has(engine().getMarket(o.ticker)?.eventTicker ?? ''))
+      .filter((o) => visible(o.createdTime, o.orderId));
     const page = paginate(orders, (o) => o.orderId, { cursor: q.cursor, limit: q.limit, descending: true });
     return { orders: page.items.map(toOrder), cursor: page.cursor };
   });
@@ -149,7 +160,8 @@ export function registerPortfolioRoutes(app: FastifyInstance, runtime: Simulator
     const { accountId } = guard(request, 'read');
     runtime.sync();
     const order = engine().getOrder(accountId, request.params.order_id);
-    if (!order) throw notFound(`order ${request.params.order_id} not found`);
+    if (!order || !visible(order.createdTime, order.orderId))
+      throw notFound(`order ${request.params.order_id} not found`);
     return { order: toOrder(order) };
   });
 
@@ -157,12 +169,14 @@ export function registerPortfolioRoutes(app: FastifyInstance, runtime: Simulator
     const { accountId } = guard(request, 'read');
     const q = parseRequest(fillsQuery, request.query, 'query');
     runtime.sync();
-    const fills = engine().listFills(accountId, {
-      ...(q.ticker !== undefined ? { ticker: q.ticker } : {}),
-      ...(q.order_id !== undefined ? { orderId: q.order_id } : {}),
-      ...(q.min_ts !== undefined ? { minTs: q.min_ts } : {}),
-      ...(q.max_ts !== undefined ? { maxTs: q.max_ts } : {}),
-    });
+    const fills = engine()
+      .listFills(accountId, {
+        ...(q.ticker !== undefined ? { ticker: q.ticker } : {}),
+        ...(q.order_id !== undefined ? { orderId: q.order_id } : {}),
+        ...(q.min_ts !== undefined ? { minTs: q.min_ts } : {}),
+        ...(q.max_ts !== undefined ? { maxTs: q.max_ts } : {}),
+      })
+      .filter((f) => visible(f.createdTime, f.orderId));
     const page = paginate(fills, (f) => f.fillId, { cursor: q.cursor, limit: q.limit, descending: true });
     return { fills: page.items.map(toFill), cursor: page.cursor };
   });
