@@ -2,7 +2,9 @@
  * The platform's own Kalshi clients against the simulator (the simulator is only another base
  * URL for them): the REST client (src/integrations/kalshi/rest-client.ts) discovers the event,
  * reads books, trades and reads the portfolio; the WebSocket client's books equal the REST
- * books while the market moves, and its fill channel reports the REST client's fills.
+ * books while the market moves, and its fill channel reports the REST client's fills; the
+ * Coinbase ticker client follows the simulated spot feed and the candle fetcher reads its
+ * history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RealClock } from '../../src/core/clock/index.ts';
@@ -11,6 +13,12 @@ import { KalshiRateLimiter } from '../../src/integrations/kalshi/rate-limiter.ts
 import { KalshiRestClient } from '../../src/integrations/kalshi/rest-client.ts';
 import type { KalshiWsFill } from '../../src/integrations/kalshi/types.ts';
 import { KalshiWsClient } from '../../src/integrations/kalshi/ws-client.ts';
+import { fetchCandles } from '../../src/integrations/coinbase/candles.ts';
+import {
+  CoinbaseTickerClient,
+  type CoinbaseTickEvent,
+} from '../../src/integrations/coinbase/ticker-client.ts';
+import { TokenBucket } from '../../src/integrations/shared/token-bucket.ts';
 import {
   createAccount,
   startTestSimulator,
@@ -170,5 +178,51 @@ describe('the platform clients against the simulator', () => {
     expect(bought).toMatchObject({ outcome: 'ok', value: { fillCount: 1 } });
     await waitFor(() => fills.length > 0, 'a fill message');
     expect(fills[0]).toMatchObject({ marketTicker: market.ticker, count: 1, isTaker: true });
+  });
+
+  it('Coinbase: the ticker client follows the spot feed; the candle history matches it', async () => {
+    const ticker = new CoinbaseTickerClient({
+      url: `${sim.origin}/coinbase/ws`,
+      productIds: ['BTC-USD'],
+      clock: new RealClock(),
+      random: () => 0.5,
+      silenceTimeoutMs: 60_000,
+    });
+    ticker.on('warning', () => undefined);
+    const ticks: CoinbaseTickEvent[] = [];
+    let gaps = 0;
+    ticker.on('tick', (t) => ticks.push(t));
+    ticker.on('gap', () => (gaps += 1));
+    try {
+      await ticker.start();
+      await waitFor(() => ticks.length > 0, 'the replayed latest trade');
+      const before = ticks.length;
+      await sim.advance(120_000);
+      await waitFor(() => ticks.length > before + 100, 'two minutes of ticks');
+      expect(gaps).toBe(0);
+      // Spot follows the index within a few dollars (its own basis and spread).
+      const index = sim.runtime.simulation.indexPrice('BTC')!.price;
+      expect(Math.abs(ticks.at(-1)!.price - index)).toBeLessThan(index * 0.001);
+    } finally {
+      await ticker.close();
+    }
+
+    const now = sim.clock.now();
+    const end = Math.floor(now / 60_000) * 60_000;
+    const history = await fetchCandles({
+      baseUrl: `${sim.origin}/coinbase`,
+      productId: 'BTC-USD',
+      start: end - 5 * 60_000,
+      end,
+      limiter: new TokenBucket({ ratePerSecond: 100, clock: sim.clock }),
+      clock: sim.clock,
+    });
+    expect(history.candles).toHaveLength(5);
+    expect(history.gaps).toEqual([]);
+    const feed = sim.runtime.simulation.spotFeed('BTC')!;
+    const stored = feed.candlesBetween(end - 5 * 60_000, end - 1);
+    expect(history.candles.map((c) => [c.time, c.open, c.high, c.low, c.close])).toEqual(
+      stored.map((c) => [c.startMs, c.open, c.high, c.low, c.close]),
+    );
   });
 });

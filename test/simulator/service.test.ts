@@ -1,6 +1,6 @@
 /**
  * exchange_simulator as a service: hosted by the service kit (all-in-one, then distributed as
- * `recio run exchange_simulator` does), the Kalshi API public under /trade-api/ and /admin
+ * `recio run exchange_simulator` does), the Kalshi and Coinbase APIs public and /admin
  * internal, health checks, the paper account and its key file (mode 0600), and a restart of
  * the process keeping the paper account, its key and its resting order.
  */
@@ -61,9 +61,11 @@ describe('exchange_simulator service', () => {
     const env = await portEnv();
     const { host, origin } = await startSimulatorHost('all-in-one', dataDir, database.url, env);
 
-    // The Kalshi API needs no internal token; the admin API does.
+    // The Kalshi and Coinbase APIs need no internal token; the admin API does.
     const status = await fetch(`${origin}/trade-api/v2/exchange/status`);
     expect(status.status).toBe(200);
+    expect((await fetch(`${origin}/coinbase/products/BTC-USD/candles?granularity=60`)).status).toBe(200);
+    expect((await fetch(`${origin}/admin/faults`)).status).toBe(401);
     expect((await fetch(`${origin}/admin/status`)).status).toBe(401);
     const token = readFileSync(join(dataDir, 'internal-token'), 'utf8').trim();
     const admin = await fetch(`${origin}/admin/status`, { headers: { 'x-recio-internal-token': token } });

@@ -13,7 +13,11 @@ import type { Database } from '../../src/core/db/schema.ts';
 import { createServiceHttp, type ServiceHttp } from '../../src/core/http/server.ts';
 import { KalshiSigner } from '../../src/integrations/kalshi/signer.ts';
 import { parseSimulatorConfig } from '../../src/simulator/runtime/config.ts';
-import { mountSimulator, type MountedSimulator } from '../../src/simulator/runtime/mount.ts';
+import {
+  mountSimulator,
+  SIMULATOR_PUBLIC_PREFIXES,
+  type MountedSimulator,
+} from '../../src/simulator/runtime/mount.ts';
 import { SimulatorRuntime } from '../../src/simulator/runtime/runtime.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 
@@ -84,7 +88,7 @@ export async function startTestSimulator(options: {
     startedAt: () => 0,
     now: () => clock.now(),
     internalToken: INTERNAL_TOKEN,
-    publicPrefixes: ['/trade-api/'],
+    publicPrefixes: SIMULATOR_PUBLIC_PREFIXES,
   });
   // 10 s of simulated time pass in an instant here: never cut a client for missing pongs.
   const mounted = await mountSimulator(http.app, { runtime, log, unansweredPingsLimit: 0 });

@@ -1,17 +1,18 @@
 import type { ServiceDefinition } from '../../core/service/service.ts';
 import { parseSimulatorConfig } from '../../simulator/runtime/config.ts';
 import { registerSimulatorHealth } from '../../simulator/runtime/health.ts';
-import { mountSimulator } from '../../simulator/runtime/mount.ts';
+import { mountSimulator, SIMULATOR_PUBLIC_PREFIXES } from '../../simulator/runtime/mount.ts';
 import { ensurePaperAccount } from '../../simulator/runtime/paper-account.ts';
 import { SimulatorRuntime } from '../../simulator/runtime/runtime.ts';
 
 /**
- * exchange_simulator (8090): the offline Kalshi. The Kalshi REST API and WebSocket are public
- * under /trade-api/ (their own RSA-PSS auth); /admin (accounts, keys, faults) is internal.
+ * exchange_simulator (8090): the offline Kalshi and Coinbase. Kalshi's REST API and WebSocket
+ * (/trade-api/, their own RSA-PSS auth) and Coinbase's feed and candles (/coinbase/) are public;
+ * /admin (accounts, keys, faults) is internal.
  */
 export const exchangeSimulator: ServiceDefinition = {
   name: 'exchange_simulator',
-  publicPrefixes: ['/trade-api/'],
+  publicPrefixes: SIMULATOR_PUBLIC_PREFIXES,
   async start(ctx) {
     const runtime = await SimulatorRuntime.open({
       config: parseSimulatorConfig(ctx.config.simulator),
