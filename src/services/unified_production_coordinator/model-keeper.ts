@@ -18,6 +18,8 @@ export interface BootstrapProgressEvent {
   /** That symbol's progress, 0…1. */
   fraction: number;
   message: string;
+  /** That symbol's model is stored and activated: it can be used before the others are built. */
+  done?: boolean;
 }
 
 export interface BootstrapResult {
@@ -86,13 +88,14 @@ export class ModelKeeper implements ModelView {
       const results = await this.#store.bootstrap(
         missing,
         (event) => {
-          if (this.state(event.symbol).state === 'building') {
-            this.#states.set(event.symbol, {
-              state: 'building',
-              fraction: event.fraction,
-              message: event.message,
-            });
-          }
+          if (this.state(event.symbol).state !== 'building') return;
+          this.#states.set(event.symbol, {
+            state: 'building',
+            fraction: event.fraction,
+            message: event.message,
+          });
+          // Symbols are built one after another: serve this one now, not when all are done.
+          if (event.done) void this.#reload(event.symbol);
         },
         signal,
       );
@@ -107,7 +110,7 @@ export class ModelKeeper implements ModelView {
       this.#bootstrapping = false;
     }
     for (const symbol of missing) {
-      if (this.state(symbol).state !== 'failed') await this.#reload(symbol);
+      if (this.state(symbol).state === 'building') await this.#reload(symbol);
     }
   }
 
@@ -128,7 +131,7 @@ export class ModelKeeper implements ModelView {
       if (s.state === 'ready') parts.push(`${symbol} ${s.modelId}${s.synthetic ? ' (synthetic)' : ''}`);
       else if (s.state === 'building') {
         building.push(s.fraction);
-        parts.push(`${symbol}: ${s.message}`);
+        parts.push(s.message.startsWith(`${symbol}:`) ? s.message : `${symbol}: ${s.message}`);
       } else if (s.state === 'failed') parts.push(`${symbol}: ${s.message}`);
       else parts.push(`${symbol}: ${s.state === 'loading' ? 'loading model' : 'no active model'}`);
     }

@@ -29,7 +29,13 @@ export function storageModelStore(options: StorageModelStoreOptions): ModelStore
         symbols,
         now: options.now,
         signal,
-        onProgress: (p) => onProgress({ symbol: p.symbol, fraction: p.fraction, message: p.message }),
+        onProgress: (p) =>
+          onProgress({
+            symbol: p.symbol,
+            fraction: p.fraction,
+            message: p.message,
+            done: p.phase === 'done',
+          }),
         ...(options.bootstrapDays !== undefined ? { days: options.bootstrapDays } : {}),
         ...(options.inline ? { useWorker: false } : {}),
       }),

@@ -78,7 +78,7 @@ describe('ModelKeeper', () => {
     store.progress!({ symbol: 'ETH', fraction: 0.37, message: 'ETH: storing candles 40%' });
     expect(k.health()).toMatchObject({
       ok: false,
-      detail: 'building model 37% — BTC btc-1 (synthetic); ETH: ETH: storing candles 40%',
+      detail: 'building model 37% — BTC btc-1 (synthetic); ETH: storing candles 40%',
     });
     expect(k.state('ETH')).toEqual({
       state: 'building',
@@ -91,6 +91,36 @@ describe('ModelKeeper', () => {
     expect(changes).toEqual(['BTC', 'ETH']);
     expect(k.current('ETH')?.meta.modelId).toBe('eth-synth');
     expect(k.health().ok).toBe(true);
+  });
+
+  it('serves a symbol as soon as its own model is built, while the next one is still building', async () => {
+    const store = new FakeStore();
+    const { k, changes } = keeper(store);
+    const started = k.start(new AbortController().signal);
+    await tick();
+    await tick();
+    expect(store.bootstrapped).toEqual(['BTC', 'ETH']);
+    expect(k.health().detail).toBe(
+      'building model 0% — BTC: waiting for its turn; ETH: waiting for its turn',
+    );
+    store.progress!({ symbol: 'BTC', fraction: 0.5, message: 'storing candles' });
+    expect(k.health().detail).toBe('building model 25% — BTC: storing candles; ETH: waiting for its turn');
+    store.add('BTC', 'btc-synth');
+    store.progress!({ symbol: 'BTC', fraction: 1, message: 'BTC: activated', done: true });
+    await tick();
+    expect(k.current('BTC')?.meta.modelId).toBe('btc-synth');
+    expect(changes).toEqual(['BTC']);
+    expect(k.health().detail).toBe(
+      'building model 0% — BTC btc-synth (synthetic); ETH: waiting for its turn',
+    );
+    store.add('ETH', 'eth-synth');
+    store.finish!([
+      { symbol: 'BTC', status: 'built' },
+      { symbol: 'ETH', status: 'built' },
+    ]);
+    await started;
+    expect(changes).toEqual(['BTC', 'ETH']);
+    expect(store.loads).toEqual(['btc-synth', 'eth-synth']);
   });
 
   it('shows a failed bootstrap and still picks up a model activated later', async () => {
