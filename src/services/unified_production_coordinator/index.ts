@@ -39,6 +39,8 @@ const MODEL_POLL_MS = 30_000;
 const SNAPSHOT_TOLERANCE_SECONDS = 15;
 /** A symbol whose newest table is older than this is reported on /health. */
 const MAX_TABLE_AGE_MS = 5_000;
+/** The price feed publishes every second: a price older than this makes the tables stale. */
+const MAX_PRICE_AGE_MS = 10_000;
 
 /** `<dataDir>/snapshots/strikes-btc.json` */
 export function strikesSnapshotFile(dataDir: string, symbol: SymbolId): string {
@@ -232,11 +234,20 @@ function registerHealth(ctx: ServiceContext, parts: HealthParts): void {
       for (const [symbol] of writers) {
         const latest = strikes.latest(symbol);
         const missing = strikes.missing(symbol);
-        data[symbol] = { seq: latest?.seq ?? null, ageMs: latest ? now - latest.at : null, missing };
+        const price = strikes.inputs(symbol)?.price;
+        const priceAgeMs = price ? now - price.at : null;
+        data[symbol] = {
+          seq: latest?.seq ?? null,
+          ageMs: latest ? now - latest.at : null,
+          priceAgeMs,
+          missing,
+        };
         if (missing.length > 0) problems.push(`${symbol}: waiting for ${missing.join(', ')}`);
         else if (!latest) problems.push(`${symbol}: no table yet`);
         else if (now - latest.at > MAX_TABLE_AGE_MS) {
           problems.push(`${symbol}: newest table ${((now - latest.at) / 1000).toFixed(1)} s old`);
+        } else if (priceAgeMs !== null && priceAgeMs > MAX_PRICE_AGE_MS) {
+          problems.push(`${symbol}: computed from a price ${(priceAgeMs / 1000).toFixed(0)} s old`);
         }
       }
       const ok = problems.length === 0;

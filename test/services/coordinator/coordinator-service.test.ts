@@ -189,6 +189,20 @@ describe('unified_production_coordinator service', () => {
     expect(eth).toMatchObject({ symbol: 'ETH', strike_tier: 20, model_id: 'eth-test-1' });
     expect(eth.rows).toHaveLength(21);
 
+    // A price feed that stopped: the tables go on (time to close moves) but /health says why they are stale.
+    await h.bus.publish('price.btc', priceMessage({ price: PRICE, at: h.clock.now() - 20_000 }));
+    const stale = await waitFor(
+      async () => {
+        const r = await getJson(`${coordinatorBase}/health`);
+        return r.body.status === 'degraded' ? r.body : undefined;
+      },
+      10_000,
+      'a degraded coordinator',
+    );
+    expect(stale.checks.find((c: any) => c.name === 'strike tables').detail).toMatch(
+      /^BTC: computed from a price 2\d s old$/,
+    );
+
     const models = (await getJson(`${base}/api/model`)).body.models;
     expect(models.map((m: any) => [m.symbol, m.active.modelId, m.active.synthetic, m.inUse])).toEqual([
       ['BTC', 'btc-test-1', true, 'btc-test-1'],
