@@ -18,8 +18,6 @@ import { registerSpotHealth } from './spot-health.ts';
 import { SpotPipeline } from './spot-pipeline.ts';
 import { SpotStore } from './spot-store.ts';
 
-/** How often due seconds are sealed: a price is published within this of its second's deadline. */
-const SEAL_EVERY_MS = 100;
 const STORE_EVERY_MS = 5_000;
 const PRUNE_EVERY_MS = 3_600_000;
 export const TICK_SILENCE_MS = 10_000;
@@ -83,7 +81,7 @@ async function startWatchdog(ctx: ServiceContext, symbol: SymbolId) {
 
   registerSpotHealth(ctx, { symbol, pipeline, client, store, lastPublishedAt: () => lastPublishedAt });
 
-  ctx.every('seal', SEAL_EVERY_MS, async () => {
+  const sealDue = async () => {
     const { seconds, candles } = pipeline.seal(clock.now());
     for (const { price, message } of seconds) {
       seq += 1;
@@ -92,6 +90,16 @@ async function startWatchdog(ctx: ServiceContext, symbol: SymbolId) {
       store.queuePrice({ secondMs: price.secondMs, priceCents: price.priceCents, carried: price.carried });
     }
     for (const candle of candles) store.queueCandle(candle);
+  };
+  // Wake at each second's deadline (its end + the lateness allowance): a price goes out as soon
+  // as it is final, not up to a polling interval later.
+  ctx.spawn('seal', async (signal) => {
+    while (!signal.aborted) {
+      const now = clock.now();
+      const deadline = Math.floor((now - pipeline.latenessMs) / 1_000) * 1_000 + 1_000 + pipeline.latenessMs;
+      await clock.sleep(Math.max(1, deadline - now), signal);
+      await sealDue();
+    }
   });
   ctx.every('store', STORE_EVERY_MS, () => store.flush());
   ctx.every('prune', PRUNE_EVERY_MS, async () => {

@@ -109,6 +109,11 @@ export class SpotPipeline {
     return out;
   }
 
+  /** How long after a second ends its ticks are still waited for. */
+  get latenessMs(): number {
+    return this.#aggregator.latenessMs;
+  }
+
   /** Local receive time of the newest tick. */
   get lastTickReceivedAt(): EpochMs | undefined {
     return this.#lastReceivedAt;

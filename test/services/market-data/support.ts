@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../../../src/core/config/schema.ts';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../../src/core/db/index.ts';
 import { INTERNAL_TOKEN_HEADER } from '../../../src/core/http/server.ts';
 import { loadManifest } from '../../../src/core/manifest/manifest.ts';
 import type { ServiceName } from '../../../src/core/manifest/service-names.ts';
@@ -17,15 +18,33 @@ export interface TestHost {
   url(service: ServiceName, path: string): string;
   /** GET with the internal token; JSON body. */
   get(service: ServiceName, path: string): Promise<{ status: number; body: any }>;
+  /** A JSON request with the internal token (the simulator's admin API, say). */
+  send(
+    service: ServiceName,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
 export async function startTestHost(
   registry: ServiceRegistry,
   overrides: Record<string, unknown> = {},
+  /** Runs on the migrated database before any service starts (stored history, say). */
+  prepare?: (db: DatabaseHandle['db']) => Promise<void>,
 ): Promise<TestHost> {
   const manifest = loadManifest(undefined, { env: await portEnv() });
   const database = await createTestDatabase('recio_md');
+  if (prepare) {
+    const handle = await openDatabase({ databaseUrl: database.url });
+    try {
+      await migrateToLatest(handle.db);
+      await prepare(handle.db);
+    } finally {
+      await handle.close();
+    }
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'recio-md-'));
   const config = configSchema.parse({
     dataDir,
@@ -59,6 +78,18 @@ export async function startTestHost(
     async get(service, path) {
       const response = await fetch(url(service, path), {
         headers: { [INTERNAL_TOKEN_HEADER]: token() },
+        signal: AbortSignal.timeout(5_000),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async send(service, method, path, body) {
+      const response = await fetch(url(service, path), {
+        method,
+        headers: {
+          [INTERNAL_TOKEN_HEADER]: token(),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(5_000),
       });
       return { status: response.status, body: await response.json() };
