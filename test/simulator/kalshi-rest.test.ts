@@ -447,6 +447,103 @@ describe('order entry', () => {
       expect(fill).toMatchObject({ isTaker: false, yesPrice: price, bookSide: 'bid', fee: 0 });
   });
 
+  it('decreases a resting order (V2) and accepts the legacy create (side + action)', async () => {
+    const ticker = await atTheMoney();
+    const ob = await book(ticker);
+    const low = Math.max(100, ob.yesBids.at(-1)!.price - 1_000);
+    const placed = createOrderV2ResponseSchema.parse(
+      (
+        await kalshiFetch(
+          sim,
+          alice,
+          'POST',
+          '/portfolio/events/orders',
+          order(ticker, {
+            count: '5',
+            price: (low / DOLLAR).toFixed(2),
+          }),
+        )
+      ).json,
+    );
+    const decreased = await kalshiFetch(
+      sim,
+      alice,
+      'POST',
+      `/portfolio/events/orders/${placed.orderId}/decrease`,
+      {
+        reduce_by: '2',
+      },
+    );
+    expect(decreased.status).toBe(200);
+    expect(decreased.json).toMatchObject({ order_id: placed.orderId, remaining_count: '3.00' });
+    const both = await kalshiFetch(
+      sim,
+      alice,
+      'POST',
+      `/portfolio/events/orders/${placed.orderId}/decrease`,
+      {
+        reduce_by: '1',
+        reduce_to: '1',
+      },
+    );
+    expectKalshiError(both, 400, 'invalid_parameters');
+    await kalshiFetch(sim, alice, 'DELETE', `/portfolio/events/orders/${placed.orderId}`);
+
+    // Legacy: buy NO at 3¢ is an ask (sell YES) at 97¢ on the V2 book.
+    const legacy = await kalshiFetch(sim, alice, 'POST', '/portfolio/orders', {
+      ticker,
+      client_order_id: 'legacy-1',
+      side: 'no',
+      action: 'buy',
+      count: 1,
+      no_price: 3,
+      type: 'limit',
+    });
+    expect(legacy.status).toBe(201);
+    const legacyOrder = getOrderResponseSchema.parse(legacy.json);
+    expect(legacyOrder).toMatchObject({ bookSide: 'ask', outcomeSide: 'no', yesPrice: 9_700, noPrice: 300 });
+    const missingPrice = await kalshiFetch(sim, alice, 'POST', '/portfolio/orders', {
+      ticker,
+      side: 'yes',
+      action: 'buy',
+      count: 1,
+    });
+    expectKalshiError(missingPrice, 400, 'invalid_parameters');
+    await kalshiFetch(sim, alice, 'DELETE', `/portfolio/events/orders/${legacyOrder.orderId}`);
+  });
+
+  it('applies injected faults: read-after-write lag hides a fresh order; a pause refuses trading', async () => {
+    const admin = (method: string, body?: unknown) =>
+      fetch(`${sim.origin}/admin/faults`, {
+        method,
+        headers: {
+          'x-recio-internal-token': INTERNAL_TOKEN,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const ticker = await atTheMoney();
+    expect((await admin('PUT', { readAfterWrite: { lagMs: 5_000, share: 1 } })).status).toBe(200);
+    const placed = createOrderV2ResponseSchema.parse(
+      (await kalshiFetch(sim, alice, 'POST', '/portfolio/events/orders', order(ticker, { price: '0.0100' })))
+        .json,
+    );
+    expectKalshiError(await get(`/portfolio/orders/${placed.orderId}`, alice), 404, 'not_found');
+    const listed = getOrdersResponseSchema.parse((await get('/portfolio/orders', alice)).json).orders;
+    expect(listed.map((o) => o.orderId)).not.toContain(placed.orderId);
+    await sim.advance(6_000);
+    expect((await get(`/portfolio/orders/${placed.orderId}`, alice)).status).toBe(200);
+
+    expect((await admin('PUT', { paused: true })).status).toBe(200);
+    expect(exchangeStatusSchema.parse((await get('/exchange/status')).json).tradingActive).toBe(false);
+    const refused = await kalshiFetch(sim, alice, 'DELETE', `/portfolio/events/orders/${placed.orderId}`);
+    expect(refused.status).toBe(503);
+    expect((await admin('DELETE')).status).toBe(200);
+    expect(
+      (await kalshiFetch(sim, alice, 'DELETE', `/portfolio/events/orders/${placed.orderId}`)).status,
+    ).toBe(200);
+  });
+
   it('refuses orders on a closed market with 409 market_closed, and settles the hour', async () => {
     const positions = getPositionsResponseSchema.parse(
       (await get('/portfolio/positions?count_filter=position', alice)).json,

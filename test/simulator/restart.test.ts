@@ -198,4 +198,34 @@ describe('restart', () => {
     expect(sim.runtime.engine.getBalance('alice')!.balanceCc).toBe(atClose.balanceCc + revenue);
     expect(sim.runtime.engine.listPositions('alice').every((p) => p.position === 0)).toBe(true);
   });
+
+  it('after a long pause it catches up before trading again: reads work, orders get 503 meanwhile', async () => {
+    await sim.stop();
+    await clock.advance(3 * 3_600_000); // three hours with the simulator down
+    sim = await startTestSimulator({ db: db.db, clock });
+    expect(sim.runtime.status().lagMs).toBeGreaterThan(3 * 3_600_000 - 1);
+    expect(sim.runtime.catchingUp).toBe(true);
+
+    const status = await kalshiFetch(sim, undefined, 'GET', '/exchange/status');
+    expect(status.json).toEqual({ exchange_active: true, trading_active: false });
+    expect((await kalshiFetch(sim, alice, 'GET', '/portfolio/balance')).status).toBe(200);
+    const ticker = sim.runtime.engine.listMarkets()[0]!.ticker;
+    const refused = await kalshiFetch(sim, alice, 'POST', '/portfolio/events/orders', {
+      ticker,
+      side: 'bid',
+      count: '1',
+      price: '0.0100',
+      time_in_force: 'good_till_canceled',
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.json.error.code).toBe('service_unavailable');
+
+    await sim.runtime.tick(); // slice by slice up to the clock
+    expect(sim.runtime.catchingUp).toBe(false);
+    expect(sim.runtime.status().lagMs).toBeLessThan(1_000);
+    expect((await kalshiFetch(sim, undefined, 'GET', '/exchange/status')).json.trading_active).toBe(true);
+    // Three more hourly events were listed and settled on the way.
+    const settled = sim.runtime.simulation.listEvents().filter((e) => e.status === 'settled');
+    expect(settled.length).toBeGreaterThanOrEqual(3);
+  });
 });

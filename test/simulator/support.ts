@@ -111,7 +111,7 @@ export async function startTestSimulator(options: {
     wsUrl: `ws://127.0.0.1:${port}/trade-api/ws/v2`,
     async advance(ms) {
       await clock.advance(ms);
-      runtime.sync();
+      await runtime.tick(); // whatever the interval's ticks left, in slices
       await runtime.idle();
     },
     async stop({ crash = false } = {}) {

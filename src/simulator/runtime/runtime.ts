@@ -85,6 +85,9 @@ export interface RuntimeStatus {
   failed: string | null;
 }
 
+/** Behind the clock by more than this, the simulation catches up before it takes commands. */
+export const CATCH_UP_LAG_MS = 60_000;
+
 export class RuntimeError extends Error {
   override name = 'RuntimeError';
   constructor(
@@ -193,21 +196,36 @@ export class SimulatorRuntime {
 
   // ── Time ──────────────────────────────────────────────────────────────────────────────
 
-  /** Catches the simulation up to the clock now (synchronously). */
+  /** Catches the simulation up to the clock now (synchronously) — unless it is far behind. */
   sync(): void {
     this.#ensureOpen();
+    if (this.catchingUp) return; // the ticks catch up in slices; a read must not block for that long
     this.#advance(this.clock.now(), 'tick');
   }
 
-  /** One tick: steps at most `maxStepsPerTick` seconds towards the clock and waits for the write. */
+  /**
+   * True while the simulation is more than CATCH_UP_LAG_MS behind the clock (after a pause or
+   * a restart): reads serve what exists, commands are refused (503), ticks catch up in slices.
+   */
+  get catchingUp(): boolean {
+    return this.clock.now() - this.#simulation.now > CATCH_UP_LAG_MS;
+  }
+
+  /**
+   * One tick: steps the simulation up to the clock in slices of `maxStepsPerTick` seconds,
+   * waiting for each slice's write (which lets requests in between), until it has caught up.
+   */
   async tick(): Promise<void> {
     if (this.#closed) return;
     this.#ensureOpen();
-    const now = this.clock.now();
-    const target = Math.min(now, this.#simulation.now + this.config.maxStepsPerTick * 1000);
-    const written = this.#advance(target, 'tick');
-    this.#lastTickAtMs = now;
-    await written;
+    for (;;) {
+      const now = this.clock.now();
+      const target = Math.min(now, this.#simulation.now + this.config.maxStepsPerTick * 1000);
+      await this.#advance(target, 'tick');
+      this.#lastTickAtMs = now;
+      if (this.#closed || this.#simulation.now + 1000 > this.clock.now()) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   // ── Commands ──────────────────────────────────────────────────────────────────────────
@@ -329,8 +347,16 @@ export class SimulatorRuntime {
     extra: Pick<PersistBatch, 'newAccounts'> = {},
   ): Promise<Result<unknown>> {
     this.#ensureOpen();
-    const nowMs = this.clock.now();
-    this.#advance(nowMs, 'tick');
+    let nowMs = this.clock.now();
+    if (this.catchingUp) {
+      if (cause !== 'admin') {
+        throw new RuntimeError('unavailable', 'the exchange is catching up after a pause; try again shortly');
+      }
+      // Accounts and deposits do not depend on the market: they run at the simulation's time.
+      nowMs = Math.max(this.#simulation.now, this.engine.now);
+    } else {
+      this.#advance(nowMs, 'tick');
+    }
     const applied = applyCommand(this.engine, command, nowMs);
     const seq = ++this.#journalSeq;
     await this.#writer.enqueue(

@@ -54,7 +54,9 @@ const kalshiRest: FastifyPluginAsync<KalshiRestOptions> = async (app, options) =
   };
 
   const faults = options.faults;
-  registerMarketRoutes(app, runtime, { tradingActive: () => !(faults?.paused ?? false) });
+  registerMarketRoutes(app, runtime, {
+    tradingActive: () => !(faults?.paused ?? false) && !runtime.catchingUp,
+  });
   registerPortfolioRoutes(app, runtime, guard, {
     // Read-after-write lag: a fresh order (and its fills) is missing from reads for a while.
     visible: (createdTime, orderId) =>
