@@ -25,7 +25,7 @@ import { MarketBoard } from './market-board.ts';
 import { MarketPublisher } from './market-publisher.ts';
 import { RestStats } from './rest-stats.ts';
 
-const DISCOVERY_EVERY_MS = 15_000;
+const DISCOVERY_EVERY_MS = 30_000;
 const HOUSEKEEPING_EVERY_MS = 250;
 const EXCHANGE_STATUS_EVERY_MS = 10_000;
 const PRUNE_EVERY_MS = 3_600_000;

@@ -115,4 +115,30 @@ describe('SpotPipeline', () => {
     expect(momentum.score).toBe(101); // whole bps
     expect(momentum.bucket).toBe(30); // clamped
   });
+
+  it('drops the horizons stored history does not reach and renormalises the weights: exact', () => {
+    const p = new SpotPipeline('ETH');
+    // Five minutes of history, each close 1 $ lower going back: 3 799, 3 798, … 3 795.
+    p.offerSeeds(
+      Array.from({ length: 5 }, (_, i) => ({
+        startMs: T0 - (i + 1) * MIN,
+        closeCents: 380_000 - (i + 1) * 100,
+      })),
+    );
+    p.addTick(tick(1, T0 + 200, 3_800));
+    const momentum = p.seal(T0 + 1_500).seconds[0]!.message.momentum;
+    expect(momentum.missingHorizons).toEqual([15, 30]);
+    // A close stands for its minute's last second: the newest at or before T0 − k min is the
+    // close of minute −(k+1), one second earlier (within the 60-s staleness).
+    const refs = momentum.deltas.map((d) => [d.minutes, d.referenceCents]);
+    expect(refs).toEqual([
+      [1, 379_800],
+      [2, 379_700],
+      [3, 379_600],
+      [4, 379_500],
+    ]);
+    const r = (ref: number) => (380_000 - ref) / ref;
+    const weighted = 0.3 * r(379_800) + 0.25 * r(379_700) + 0.2 * r(379_600) + 0.15 * r(379_500);
+    expect(momentum.percent).toBeCloseTo((weighted / 0.9) * 100, 12);
+  });
 });
