@@ -1,7 +1,7 @@
 /**
  * Both simulated feeds on the real market simulation (GARCH index, makers, taker flow, hourly
- * listing), through the adapters the runtime plugs in (kalshiStreamSourceOf /
- * coinbaseFeedSourceOf), with the production clients on the other end.
+ * listing) — read the way the runtime reads it (src/simulator/runtime/stream-sources.ts) —
+ * with the production clients on the other end.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RealClock } from '../../../src/core/clock/index.ts';
@@ -13,13 +13,13 @@ import { KalshiWsClient } from '../../../src/integrations/kalshi/ws-client.ts';
 import { TokenBucket } from '../../../src/integrations/shared/token-bucket.ts';
 import {
   attachCoinbaseWebSocket,
-  coinbaseFeedSourceOf,
   registerCoinbaseRoutes,
+  type CoinbaseFeedSource,
   type CoinbaseWsServer,
 } from '../../../src/simulator/api/coinbase/index.ts';
 import {
   attachKalshiWebSocket,
-  kalshiStreamSourceOf,
+  type KalshiStreamSource,
   type KalshiWsServer,
 } from '../../../src/simulator/api/kalshi-ws/index.ts';
 import {
@@ -69,6 +69,29 @@ class Host {
     return () => this.#listeners.delete(listener);
   }
 
+  kalshiSource(): KalshiStreamSource {
+    return {
+      onEvents: (listener) => this.subscribe((b) => b.engineEvents.length > 0 && listener(b.engineEvents)),
+      onEventsListed: (listener) =>
+        this.subscribe((b) => b.listedEvents.length > 0 && listener(b.listedEvents)),
+      getOrderbook: (ticker) => this.engine.getOrderbook(ticker),
+      getMarket: (ticker) => this.engine.getMarket(ticker),
+      listMarketTickers: () => this.engine.listMarkets().map((m) => m.ticker),
+      accountForApiKey: (keyId) => this.apiKey(keyId),
+      now: () => this.simulation.now,
+    };
+  }
+
+  coinbaseSource(): CoinbaseFeedSource {
+    return {
+      productIds: () => ['BTC-USD'],
+      onTicks: (listener) => this.subscribe((b) => b.spotTicks.length > 0 && listener(b.spotTicks)),
+      candles: (productId, startMs, endMs) =>
+        productId === 'BTC-USD' ? this.simulation.spotFeed('BTC')!.candlesBetween(startMs, endMs) : [],
+      now: () => this.simulation.now,
+    };
+  }
+
   /** Lives `seconds` more, one second per batch. */
   advance(seconds: number): void {
     for (let i = 0; i < seconds; i++) {
@@ -89,11 +112,11 @@ const closers: Array<() => Promise<void>> = [];
 beforeEach(async () => {
   host = new Host();
   app = Fastify();
-  const coinbaseSource = coinbaseFeedSourceOf(host);
+  const coinbaseSource = host.coinbaseSource();
   await registerCoinbaseRoutes(app, { source: coinbaseSource });
   await app.listen({ host: '127.0.0.1', port: 0 });
   port = (app.server.address() as AddressInfo).port;
-  kalshi = attachKalshiWebSocket({ server: app.server, source: kalshiStreamSourceOf(host), clock });
+  kalshi = attachKalshiWebSocket({ server: app.server, source: host.kalshiSource(), clock });
   coinbase = attachCoinbaseWebSocket({
     server: app.server,
     source: coinbaseSource,

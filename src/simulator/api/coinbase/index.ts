@@ -4,5 +4,3 @@ export type { AttachCoinbaseWebSocketOptions, CoinbaseWsServer, CoinbaseWsStats 
 export { registerCoinbaseRoutes, COINBASE_REST_PREFIX, MAX_CANDLES } from './routes.ts';
 export type { CoinbaseRoutesOptions } from './routes.ts';
 export type { CoinbaseFeedSource } from './source.ts';
-export { coinbaseFeedSourceOf, DEFAULT_PRODUCTS } from './from-simulation.ts';
-export type { CoinbaseSimulationHost } from './from-simulation.ts';

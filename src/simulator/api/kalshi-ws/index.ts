@@ -5,5 +5,3 @@ export type { KalshiStreamSource, ListedEvent, ApiKeyAccount } from './source.ts
 export type { KalshiWsHubStats, StreamLog } from './hub.ts';
 export { CHANNEL_RULES, KALSHI_CHANNEL_NAMES } from './channels.ts';
 export { WS_ERROR_MESSAGES } from './commands.ts';
-export { kalshiStreamSourceOf } from './from-simulation.ts';
-export type { KalshiSimulationHost } from './from-simulation.ts';
