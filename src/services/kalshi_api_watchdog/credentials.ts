@@ -2,8 +2,9 @@
  * The API key kalshi_api_watchdog signs with: Kalshi's order-book channel needs an
  * authenticated WebSocket.
  * - paper: the simulator's paper account key, which exchange_simulator leaves in the data
- *   directory on its first start (src/simulator/runtime/paper-account.ts). In distributed mode
- *   the simulator may start after this service: the file is waited for.
+ *   directory on its first start (src/simulator/runtime/paper-account.ts). Not there yet (a
+ *   distributed start where the simulator comes later): undefined, and the service fails its
+ *   start with a clear error; the supervisor retries with backoff.
  * - demo / live: `kalshi.apiKeyId` + `kalshi.privateKeyPath` from the config; missing → a clear
  *   error (the service crashes, the supervisor shows why and retries with backoff).
  */
@@ -44,20 +45,5 @@ export function signerFromConfig(config: Config, clock: Clock): KalshiSigner | u
     throw new KalshiCredentialsError(
       `kalshi.privateKeyPath ${privateKeyPath} does not hold an RSA private key`,
     );
-  }
-}
-
-/** Resolves the signer, waiting (paper mode) for the simulator to leave its key file. */
-export async function waitForSigner(
-  config: Config,
-  clock: Clock,
-  signal: AbortSignal,
-  onWait: () => void,
-): Promise<KalshiSigner> {
-  for (;;) {
-    const signer = signerFromConfig(config, clock);
-    if (signer) return signer;
-    onWait();
-    await clock.sleep(1_000, signal);
   }
 }
