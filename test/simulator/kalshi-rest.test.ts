@@ -627,6 +627,24 @@ describe('admin', () => {
       body: JSON.stringify({ accountId: 'bob', publicKeyPem: bob.privateKeyPem }),
     });
     expect(badKey.status).toBe(400);
+    // Racing registrations of one key id or one account: one wins, the other is a 409, nothing breaks.
+    const post = (path: string, body: unknown) =>
+      fetch(`${sim.origin}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const keyRace = await Promise.all(
+      [0, 1].map(() =>
+        post('/admin/api-keys', { accountId: 'bob', keyId: 'raced-key', publicKeyPem: bob.publicKeyPem }),
+      ),
+    );
+    expect(keyRace.map((r) => r.status).sort()).toEqual([201, 409]);
+    const accountRace = await Promise.all(
+      ['first', 'second'].map((label) =>
+        post('/admin/accounts', { accountId: 'carol', label, balanceCc: 1 }),
+      ),
+    );
+    expect(accountRace.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(sim.runtime.status().failed).toBeNull();
+    expect((await sim.runtime.store.ledger('carol')).account?.label).toBe(sim.runtime.accountLabel('carol'));
+
     const before = await balanceOf(bob);
     const deposit = await fetch(`${sim.origin}/admin/accounts/bob/deposit`, {
       method: 'POST',

@@ -107,6 +107,7 @@ export class SimulatorRuntime {
   readonly #listeners = new Set<RuntimeListener>();
   readonly #apiKeys = new Map<string, ApiKeyInfo>();
   readonly #labels = new Map<string, string>();
+  readonly #pendingKeyIds = new Set<string>();
   #simulation!: MarketSimulation;
   #journalSeq = 0;
   #lastSnapshotSimMs = 0;
@@ -268,7 +269,10 @@ export class SimulatorRuntime {
     const result = await this.#command(
       { kind: 'create_account', accountId, balanceCc: input.balanceCc, label },
       'admin',
-      { newAccounts: [{ accountId, label, createdAtMs: this.clock.now(), balanceCc: input.balanceCc }] },
+      (ok) =>
+        ok
+          ? { newAccounts: [{ accountId, label, createdAtMs: this.clock.now(), balanceCc: input.balanceCc }] }
+          : {},
     );
     if (!result.ok) throw new RuntimeError('invalid', result.error.message);
     this.#labels.set(accountId, label);
@@ -296,7 +300,9 @@ export class SimulatorRuntime {
       throw new RuntimeError('not_found', `account ${input.accountId} not found`);
     }
     const keyId = input.keyId ?? randomUUID();
-    if (this.#apiKeys.has(keyId)) throw new RuntimeError('conflict', `API key ${keyId} exists`);
+    if (this.#apiKeys.has(keyId) || this.#pendingKeyIds.has(keyId)) {
+      throw new RuntimeError('conflict', `API key ${keyId} exists`);
+    }
     const publicKey = readRsaPublicKey(input.publicKeyPem);
     const record: ApiKeyRecord = {
       keyId,
@@ -305,7 +311,13 @@ export class SimulatorRuntime {
       tier: input.tier ?? 'basic',
       createdAtMs: this.clock.now(),
     };
-    await this.#writer.enqueue({ apiKeys: [record] });
+    // Reserved while it is written: a second registration of the id must not reach the database.
+    this.#pendingKeyIds.add(keyId);
+    try {
+      await this.#writer.enqueue({ apiKeys: [record] });
+    } finally {
+      this.#pendingKeyIds.delete(keyId);
+    }
     const info = { ...record, publicKey };
     this.#apiKeys.set(keyId, info);
     return info;
@@ -344,7 +356,7 @@ export class SimulatorRuntime {
   async #command(
     command: JournalCommand,
     cause: RuntimeBatch['cause'],
-    extra: Pick<PersistBatch, 'newAccounts'> = {},
+    extra: (ok: boolean) => Pick<PersistBatch, 'newAccounts'> = () => ({}),
   ): Promise<Result<unknown>> {
     this.#ensureOpen();
     let nowMs = this.clock.now();
@@ -361,7 +373,7 @@ export class SimulatorRuntime {
     const seq = ++this.#journalSeq;
     await this.#writer.enqueue(
       {
-        ...extra,
+        ...extra(applied.result.ok),
         journal: { seq, atMs: nowMs, kind: command.kind, command, result: applied.summary },
         events: applied.events,
       },
