@@ -14,6 +14,9 @@ afterAll(async () => {
 });
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'recio-cli-'));
+// The foundation's behaviour (start, refuse, stop, keep data) is shown on main_app alone; the
+// full platform's start-up (simulator, feeds, model bootstrap) is tested by the service suites.
+const FOUNDATION_ONLY = { RECIO_SERVICES: 'main_app' };
 
 async function greenHealth(port: string, timeoutMs: number) {
   return waitFor(
@@ -31,7 +34,7 @@ describe('recio start (all-in-one)', { timeout: 120_000 }, () => {
   // (A shutdown that exceeds 5 s exits 1, so exit code 0 also means "within 5 s".)
   it('comes up with a green /health, stops on Ctrl-C with exit 0, and keeps its data', async () => {
     const dataDir = tempDir();
-    const env = { ...(await portEnv()), RECIO_DATA_DIR: dataDir };
+    const env = { ...(await portEnv()), ...FOUNDATION_ONLY, RECIO_DATA_DIR: dataDir };
     const port = env.RECIO_PORT_MAIN_APP!;
 
     for (let run = 1; run <= 2; run++) {
@@ -41,7 +44,11 @@ describe('recio start (all-in-one)', { timeout: 120_000 }, () => {
 
       if (run === 1) {
         // A second start on the same data directory (other ports) is refused, naming the first.
-        const second = await recioOnce(['start'], { ...(await portEnv()), RECIO_DATA_DIR: dataDir });
+        const second = await recioOnce(['start'], {
+          ...(await portEnv()),
+          ...FOUNDATION_ONLY,
+          RECIO_DATA_DIR: dataDir,
+        });
         expect(second.code).toBe(1);
         expect(second.output).toMatch(/recio: REC\.IO is already running on data directory .* \(pid \d+\)/);
       }
@@ -80,7 +87,7 @@ describe('recio start (all-in-one)', { timeout: 120_000 }, () => {
   });
 
   it('refuses a port already in use, naming the service', async () => {
-    const env = { ...(await portEnv()), RECIO_DATA_DIR: tempDir() };
+    const env = { ...(await portEnv()), ...FOUNDATION_ONLY, RECIO_DATA_DIR: tempDir() };
     const first = recio(['start'], env);
     await greenHealth(env.RECIO_PORT_MAIN_APP!, 60_000);
     const second = await recioOnce(['start'], { ...env, RECIO_DATA_DIR: tempDir() });
@@ -114,8 +121,16 @@ describe('recio run (distributed)', { timeout: 120_000 }, () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
     };
     const proc = recio(['run', 'main_app'], env);
-    const health = await greenHealth(env.RECIO_PORT_MAIN_APP!, 60_000);
+    // The other built services are not started here, so the platform is rightly degraded: main_app answers.
+    const health = await waitFor(
+      async () => (await getJson(`http://127.0.0.1:${env.RECIO_PORT_MAIN_APP}/health`)).body,
+      60_000,
+      'main_app /health',
+    );
     expect(health).toMatchObject({ service: 'main_app', pid: proc.child.pid });
+    expect(health.checks.find((c: { name: string }) => c.name === 'services').detail).toContain(
+      'exchange_simulator',
+    );
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
   });

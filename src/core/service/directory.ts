@@ -13,6 +13,11 @@ export interface ServiceStatus {
   host: string;
   port: number;
   built: boolean;
+  /**
+   * Whether this installation expects it to run: in all-in-one mode the services this process
+   * hosts (RECIO_SERVICES may leave some out); in distributed mode every built service.
+   */
+  expected: boolean;
   state: ServiceState;
   pid: number | null;
   uptimeSeconds: number | null;
@@ -34,8 +39,10 @@ export interface DirectoryOptions {
   built: ReadonlySet<ServiceName>;
   database: AppDatabase;
   now: () => number;
-  /** In all-in-one mode: exact states from the process's own supervisor. */
+  /** Exact states of the services this process hosts, from its own supervisor. */
   supervisor?: () => Supervisor | undefined;
+  /** True in distributed mode: built services this process does not host run in other processes. */
+  othersRunElsewhere: boolean;
   /** The port each service listens on (the manifest's, unless a test used port 0). */
   portOf: (service: ServiceName) => number;
   probeTimeoutMs?: number;
@@ -61,6 +68,7 @@ export function createServiceDirectory(options: DirectoryOptions): ServiceDirect
             return {
               ...base,
               built: false,
+              expected: false,
               state: 'not built yet',
               pid: null,
               uptimeSeconds: null,
@@ -86,6 +94,7 @@ export function createServiceDirectory(options: DirectoryOptions): ServiceDirect
           return {
             ...base,
             built: true,
+            expected: own !== undefined || options.othersRunElsewhere,
             state,
             pid: own?.state === 'running' ? own.pid : answered ? health.pid : null,
             uptimeSeconds: answered

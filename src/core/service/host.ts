@@ -108,6 +108,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       now: () => clock.now(),
       // The directory and the supervisor refer to each other; neither calls the other before start.
       supervisor: () => supervisor,
+      othersRunElsewhere: topology === 'distributed',
       portOf: (name) => supervisor.portOf(name),
     });
     const supervisor: Supervisor = new Supervisor(

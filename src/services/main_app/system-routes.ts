@@ -10,15 +10,15 @@ export function registerSystemRoutes(ctx: ServiceContext): void {
 }
 
 /**
- * main_app's /health aggregates the platform: it is degraded while any built service is not
- * running or reports itself unhealthy. (main_app does not probe itself: no recursion.)
+ * main_app's /health aggregates the platform: it is degraded while any service this installation
+ * expects is not running or reports itself unhealthy. (main_app does not probe itself: no recursion.)
  */
 export function registerPlatformHealth(ctx: ServiceContext): void {
   ctx.health.add({
     name: 'services',
     check: async () => {
       const services = (await ctx.directory.list({ skipProbe: [ctx.name] })).filter(
-        (s) => s.built && s.name !== ctx.name,
+        (s) => s.expected && s.name !== ctx.name,
       );
       const bad = services.filter(
         (s) => s.state !== 'running' || (s.health && s.health.status !== 'healthy'),
