@@ -93,6 +93,9 @@ export async function upsertCandles(
         volume = excluded.volume, source = excluded.source
     `.execute(db);
     options.onProgress?.(start + batch.length, columns.length);
+    // The embedded database runs on this thread: let the other services' timers and sockets
+    // run between statements (an awaited PGlite query alone does not yield to them).
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return columns.length;
 }

@@ -120,10 +120,18 @@ async function bootstrapSymbol(symbol: SymbolId, options: ModelBootstrapOptions)
           });
     if (signal?.aborted) return { symbol, status: 'aborted' };
 
-    const storeStart = WEIGHTS.synthesize + WEIGHTS.build;
+    // The model first, so the strike tables can start; then the history it was built from.
+    const saveStart = WEIGHTS.synthesize + WEIGHTS.build;
+    report('save', saveStart, `${symbol}: saving model ${job.modelId}`);
+    const saved = await db.transaction().execute(async (trx) => {
+      const activeNow = await activeModelSummary(trx, symbol);
+      return saveModel(trx, result.grid, { activate: !activeNow });
+    });
+
+    const storeStart = saveStart + WEIGHTS.save;
     await deleteCandles(db, { symbol, series: 'synthetic' });
     await upsertCandles(db, symbol, 'synthetic', result.candles, {
-      batchSize: 5_000, // short statements: other users of the database get their turn in between
+      batchSize: 2_000, // short statements: other users of the database get their turn in between
       onProgress: (written, total) => {
         if (signal?.aborted) throw new BootstrapAborted();
         report(
@@ -132,12 +140,6 @@ async function bootstrapSymbol(symbol: SymbolId, options: ModelBootstrapOptions)
           `${symbol}: storing candles ${pct(written / total)}`,
         );
       },
-    });
-
-    report('save', storeStart + WEIGHTS.store, `${symbol}: saving model ${job.modelId}`);
-    const saved = await db.transaction().execute(async (trx) => {
-      const activeNow = await activeModelSummary(trx, symbol);
-      return saveModel(trx, result.grid, { activate: !activeNow });
     });
     report(
       'done',
