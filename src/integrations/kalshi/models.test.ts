@@ -808,6 +808,30 @@ describe('WebSocket messages (AsyncAPI examples)', () => {
     ).toMatchObject({ seq: 7, update: { contractsLimit: 150 } });
   });
 
+  it('parses cfbenchmarks_value (the simulator’s shape; Kalshi’s is unconfirmed) and refuses bad values', () => {
+    const print = (msg: Record<string, unknown>) => ({ type: 'cfbenchmarks_value', sid: 3, msg });
+    expect(
+      parseKalshiWsMessage(print({ index: 'BRTI', value_dollars: '115000.12', ts: 1_767_625_140 })),
+    ).toEqual({
+      type: 'cfbenchmarks_value',
+      sid: 3,
+      seq: undefined,
+      value: { index: 'BRTI', symbol: 'BTC', value: 115_000.12, timeMs: 1_767_625_140_000 },
+    });
+    expect(parseKalshiWsMessage(print({ index: 'ETHUSD_RTI', value_dollars: '3800', ts: 1 }))).toMatchObject({
+      value: { symbol: 'ETH', value: 3_800 },
+    });
+    expect(parseKalshiWsMessage(print({ index: 'SPX', value_dollars: '1.5', ts: 1 }))).toMatchObject({
+      value: { symbol: undefined },
+    });
+    for (const bad of ['115000.123', '-1.00', '1e5', '']) {
+      expect(() => parseKalshiWsMessage(print({ index: 'BRTI', value_dollars: bad, ts: 1 }))).toThrow(
+        KalshiWsParseError,
+      );
+    }
+    expect(() => parseKalshiWsMessage(print({ index: 'BRTI', value_dollars: '1.00' }))).toThrow(/ts/);
+  });
+
   it('unknown types keep sid/seq; typeless and malformed messages throw', () => {
     expect(parseKalshiWsMessage({ type: 'multivariate_lookup', sid: 3, seq: 4, msg: {} })).toEqual({
       type: 'unknown',

@@ -3,7 +3,7 @@
  * in centi-cents, counts in whole contracts, times in epoch ms). The zod models in
  * `models/` turn wire payloads (current `_dollars`/`_fp` fields or legacy integers) into these.
  */
-import type { CentiCents, Contracts, EpochMs, StrikeDollars } from '../../domain/units.ts';
+import type { CentiCents, Contracts, EpochMs, StrikeDollars, SymbolId } from '../../domain/units.ts';
 
 export const MARKET_STATUSES = [
   'initialized',
@@ -352,6 +352,18 @@ export interface KalshiOrderGroupUpdate {
   contractsLimit?: Contracts;
 }
 
+/** One print of a CF Benchmarks index (`cfbenchmarks_value`; message shape unconfirmed). */
+export interface KalshiCfBenchmarksValue {
+  /** CF Benchmarks ticker, e.g. 'BRTI'. */
+  index: string;
+  /** The symbol the index settles (undefined for an index REC.IO does not trade). */
+  symbol: SymbolId | undefined;
+  /** Dollars, 2 decimals (a spot price per src/domain/units.ts). */
+  value: number;
+  /** The print's second, epoch ms. */
+  timeMs: EpochMs;
+}
+
 export interface KalshiSubscriptionInfo {
   channel: string;
   sid: number;
@@ -381,5 +393,6 @@ export type KalshiWsMessage =
   | { type: 'market_lifecycle_v2'; sid: number; seq?: number; lifecycle: KalshiMarketLifecycle }
   | { type: 'event_lifecycle'; sid: number; seq?: number; lifecycle: KalshiEventLifecycle }
   | { type: 'order_group_updates'; sid: number; seq?: number; update: KalshiOrderGroupUpdate }
+  | { type: 'cfbenchmarks_value'; sid: number; seq?: number; value: KalshiCfBenchmarksValue }
   /** A message type this client does not know; kept so sequence tracking stays correct. */
   | { type: 'unknown'; rawType: string; sid?: number; seq?: number };

@@ -20,6 +20,7 @@ import { KalshiWsParseError, parseKalshiWsMessage } from './models.ts';
 import { OrderBook, OrderBookError } from './order-book.ts';
 import type { KalshiSigner } from './signer.ts';
 import type {
+  KalshiCfBenchmarksValue,
   KalshiEventLifecycle,
   KalshiMarketLifecycle,
   KalshiOrder,
@@ -44,7 +45,8 @@ export type KalshiChannel =
   | 'market_lifecycle_v2'
   | 'order_group_updates'
   | 'multivariate'
-  | 'communications';
+  | 'communications'
+  | 'cfbenchmarks_value';
 
 export interface KalshiWsClientOptions {
   /** e.g. `wss://api.elections.kalshi.com/trade-api/ws/v2` or the simulator's (see src/core/config/endpoints.ts). */
@@ -70,6 +72,8 @@ export interface SubscribeParams {
   marketTickers?: string[];
   /** Ticker channel: an initial snapshot for the requested markets. */
   sendInitialSnapshot?: boolean;
+  /** cfbenchmarks_value: the CF Benchmarks indices wanted ('BRTI', 'ETHUSD_RTI'); omit for all. */
+  indexTickers?: string[];
 }
 
 /** A live handle on a subscription; `sid` changes on every (re)subscription. */
@@ -147,6 +151,8 @@ export interface KalshiWsEvents {
   marketLifecycle: [KalshiMarketLifecycle];
   eventLifecycle: [KalshiEventLifecycle];
   orderGroupUpdate: [KalshiOrderGroupUpdate];
+  /** A CF Benchmarks index print (`cfbenchmarks_value`, ~1 Hz). */
+  cfbenchmarksValue: [KalshiCfBenchmarksValue];
   warning: [KalshiWsWarning];
 }
 
@@ -155,6 +161,7 @@ interface ManagedSubscription {
   channel: KalshiChannel;
   marketTickers: Set<string> | undefined;
   sendInitialSnapshot: boolean;
+  indexTickers: string[] | undefined;
   sid: number | undefined;
   lastSeq: number | undefined;
   /** Id of the subscribe command in flight on the current connection. */
@@ -277,6 +284,7 @@ export class KalshiWsClient extends EventEmitter<KalshiWsEvents> {
       channel: params.channel,
       marketTickers: params.marketTickers === undefined ? undefined : new Set(params.marketTickers),
       sendInitialSnapshot: params.sendInitialSnapshot ?? false,
+      indexTickers: params.indexTickers === undefined ? undefined : [...params.indexTickers],
       sid: undefined,
       lastSeq: undefined,
       pendingId: undefined,
@@ -460,6 +468,7 @@ export class KalshiWsClient extends EventEmitter<KalshiWsEvents> {
     const params: Record<string, unknown> = { channels: [sub.channel] };
     if (sub.marketTickers !== undefined) params.market_tickers = [...sub.marketTickers];
     if (sub.sendInitialSnapshot) params.send_initial_snapshot = true;
+    if (sub.indexTickers !== undefined) params.index_tickers = sub.indexTickers;
     this.#track(
       id,
       'subscribe',
@@ -669,6 +678,9 @@ export class KalshiWsClient extends EventEmitter<KalshiWsEvents> {
         return;
       case 'order_group_updates':
         this.emit('orderGroupUpdate', message.update);
+        return;
+      case 'cfbenchmarks_value':
+        this.emit('cfbenchmarksValue', message.value);
         return;
     }
   }

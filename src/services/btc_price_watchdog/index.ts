@@ -4,22 +4,29 @@
  * publishes `index.<sym>` with every print; alerts on `alerts.btc_price_watchdog` when index
  * and spot diverge beyond the configured threshold.
  *
- * Index source: Kalshi's CF Benchmarks channel is entitlement-gated and not offered by the
- * simulator, so the reference is spot — the 1-s prices of `price.<sym>` — and the message says
- * so (`source: 'spot'`, divergence null). IndexTracker takes `cfbenchmarks` prints unchanged
- * once a feed for them exists; divergence and its alarm then apply.
+ * Index source: Kalshi's `cfbenchmarks_value` WebSocket channel (the simulator serves the very
+ * prints it settles on) while it delivers — `source: 'cfbenchmarks'`, divergence and its alarm
+ * apply. The channel is entitlement-gated at Kalshi: refused, or silent for FALLBACK_AFTER_MS,
+ * the reference falls back to spot — the 1-s prices of `price.<sym>` (`source: 'spot'`,
+ * divergence null) — and returns to the index with its next print. A window that spans a switch
+ * mixes both; an index print replaces the spot print of its second.
  *
  * Wiring only: the rules are SettlementAverageTracker and DivergenceAlarm (src/domain/market-data).
  */
 import { Gauge } from 'prom-client';
+import { exchangeEndpoints } from '../../core/config/endpoints.ts';
 import { marketDataTopic, type PriceMessage } from '../../core/bus/market-data-topics.ts';
 import type { ServiceContext, ServiceDefinition } from '../../core/service/service.ts';
 import type { DivergenceEvent, SettlementResult } from '../../domain/market-data/index.ts';
 import { SYMBOLS, parseSymbol, type SymbolId } from '../../domain/units.ts';
-import { IndexTracker } from './index-tracker.ts';
+import { KalshiWsClient, KalshiWsCommandError, type KalshiSigner } from '../../integrations/kalshi/index.ts';
+import { signerFromConfig } from '../kalshi_api_watchdog/credentials.ts';
+import { IndexTracker, type PrintResult } from './index-tracker.ts';
 
 const FINALIZE_EVERY_MS = 250;
 const MAX_PRINT_AGE_MS = 10_000;
+/** No index print for this long: spot becomes the reference (the index prints at ~1 Hz). */
+const FALLBACK_AFTER_MS = 5_000;
 
 export const btcPriceWatchdog: ServiceDefinition = {
   name: 'btc_price_watchdog',
@@ -76,6 +83,13 @@ async function startIndexWatchdog(ctx: ServiceContext) {
     });
   };
 
+  const onPrint = async (tracker: IndexTracker, result: PrintResult) => {
+    if (result.late) return;
+    for (const finalized of result.finalized) onFinalized(tracker.symbol, finalized);
+    if (result.divergence) await onDivergence(tracker.symbol, result.divergence);
+    await publish(tracker);
+  };
+
   await ctx.subscribe('price.*', async (topic, payload) => {
     const symbol = parseSymbol(topic.slice('price.'.length));
     const tracker = symbol && trackers.get(symbol);
@@ -83,16 +97,52 @@ async function startIndexWatchdog(ctx: ServiceContext) {
     const price = payload as PriceMessage;
     tracker.setSpot(price.price, price.secondMs);
     if (tracker.source !== 'spot') return;
-    const result = tracker.addPrint(price.price, price.secondMs, clock.now());
-    if (result.late) return;
-    for (const finalized of result.finalized) onFinalized(tracker.symbol, finalized);
-    if (result.divergence) await onDivergence(tracker.symbol, result.divergence);
-    await publish(tracker);
+    await onPrint(tracker, tracker.addPrint(price.price, price.secondMs, clock.now()));
+  });
+
+  // The settlement index itself, from Kalshi's WebSocket (public in the simulator; signed
+  // when a key is at hand, since Kalshi gates the channel).
+  const lastIndexAt = new Map<SymbolId, number>();
+  const ws = new KalshiWsClient({
+    url: exchangeEndpoints(config, ctx.manifest).kalshiWsUrl,
+    clock,
+    signer: optionalSigner(ctx),
+  });
+  ws.on('cfbenchmarksValue', (print) => {
+    const tracker = print.symbol && trackers.get(print.symbol);
+    if (!tracker) return;
+    lastIndexAt.set(tracker.symbol, clock.now());
+    if (tracker.source !== 'cfbenchmarks') {
+      tracker.setSource('cfbenchmarks');
+      log.info({ symbol: tracker.symbol, index: print.index }, 'index source: CF Benchmarks');
+    }
+    void onPrint(tracker, tracker.addPrint(print.value, print.timeMs, clock.now())).catch((error: unknown) =>
+      log.warn({ err: error }, 'index print not published'),
+    );
+  });
+  ws.start().catch((error: unknown) => {
+    if (!ctx.signal.aborted) log.warn({ err: error }, 'kalshi websocket start interrupted');
+  });
+  ws.subscribe({ channel: 'cfbenchmarks_value' }).catch((error: unknown) => {
+    if (ctx.signal.aborted) return;
+    const refused = error instanceof KalshiWsCommandError;
+    log.info(
+      { err: error },
+      refused ? 'no CF Benchmarks channel: spot stays the index' : 'index subscription failed',
+    );
   });
 
   // A window also closes without a later print (a dead feed): finalize it on time.
   ctx.every('finalize', FINALIZE_EVERY_MS, async () => {
     for (const tracker of trackers.values()) {
+      const last = lastIndexAt.get(tracker.symbol);
+      if (
+        tracker.source === 'cfbenchmarks' &&
+        (last === undefined || clock.now() - last > FALLBACK_AFTER_MS)
+      ) {
+        tracker.setSource('spot');
+        log.warn({ symbol: tracker.symbol }, 'index feed silent: spot is the reference');
+      }
       const result = tracker.finalizeDue(clock.now());
       if (result === undefined) continue;
       onFinalized(tracker.symbol, result);
@@ -154,4 +204,20 @@ async function startIndexWatchdog(ctx: ServiceContext) {
       }
     },
   });
+
+  return {
+    async stop() {
+      await ws.close();
+    },
+  };
+}
+
+/** The key kalshi_api_watchdog signs with, when one is configured; none is needed in paper mode. */
+function optionalSigner(ctx: ServiceContext): KalshiSigner | undefined {
+  try {
+    return signerFromConfig(ctx.config, ctx.clock);
+  } catch (error) {
+    ctx.log.info({ err: error }, 'no Kalshi key: the index channel is tried unsigned');
+    return undefined;
+  }
 }

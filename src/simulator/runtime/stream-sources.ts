@@ -20,6 +20,10 @@ export function kalshiStreamSource(runtime: SimulatorRuntime): KalshiStreamSourc
       runtime.subscribe((batch) => {
         if (batch.listedEvents.length > 0) listener(batch.listedEvents);
       }),
+    onIndexPrints: (listener) =>
+      runtime.subscribe((batch) => {
+        if (batch.indexPrints.length > 0) listener(batch.indexPrints);
+      }),
     getOrderbook: (ticker) => runtime.engine.getOrderbook(ticker),
     getMarket: (ticker) => runtime.engine.getMarket(ticker),
     listMarketTickers: () => runtime.engine.listMarkets().map((m) => m.ticker),

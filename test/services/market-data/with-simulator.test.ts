@@ -126,13 +126,14 @@ describe('market data on the simulator', () => {
     expect(Date.now() - startedAt).toBeLessThan(30_000);
   }, 60_000);
 
-  it('survives a silent feed, seq gaps and a paused exchange', async () => {
+  it('survives a silent feed, a silent index, seq gaps and a paused exchange', async () => {
     env = await startTestHost(REGISTRY, {
       clock: { mode: 'simulated', start: '2026-01-05T14:20:00Z', rate: 10 },
     });
     const { host } = env;
     const clock = host.clock as SimulatedClock;
     const prices = await collect<PriceMessage>(host, 'price.btc');
+    const index = await collect<IndexMessage>(host, 'index.btc');
     await waitFor(
       async () =>
         (await env!.get('kalshi_api_watchdog', '/health')).body.status === 'healthy' ? true : undefined,
@@ -165,7 +166,20 @@ describe('market data on the simulator', () => {
       'a healthy price watchdog',
     );
 
-    // 2. Seq gaps: a share of the order-book messages is lost; the client resnapshots.
+    // 2. Silent index channel: spot becomes the reference; the index again once it prints.
+    await waitFor(() => (index.at(-1)?.source === 'cfbenchmarks' ? true : undefined), 10_000, 'the index');
+    await env.send('exchange_simulator', 'PUT', '/admin/faults', {
+      ws: { dropShare: 1, targets: ['kalshi'], messageTypes: ['cfbenchmarks_value'] },
+    });
+    await waitFor(() => (index.at(-1)?.source === 'spot' ? true : undefined), 10_000, 'spot as the fallback');
+    await env.send('exchange_simulator', 'DELETE', '/admin/faults');
+    await waitFor(
+      () => (index.at(-1)?.source === 'cfbenchmarks' ? true : undefined),
+      10_000,
+      'the index again',
+    );
+
+    // 3. Seq gaps: a share of the order-book messages is lost; the client resnapshots.
     await env.send('exchange_simulator', 'PUT', '/admin/faults', {
       ws: { dropShare: 0.3, targets: ['kalshi'], messageTypes: ['orderbook_delta'] },
     });
@@ -205,7 +219,7 @@ describe('market data on the simulator', () => {
     );
     clock.setRate(10);
 
-    // 3. Exchange paused: the WebSocket withholds data → degraded; trading again → healthy.
+    // 4. Exchange paused: the WebSocket withholds data → degraded; trading again → healthy.
     await env.send('exchange_simulator', 'PUT', '/admin/faults', { paused: true });
     await waitFor(
       async () => {
@@ -224,7 +238,7 @@ describe('market data on the simulator', () => {
     );
   }, 120_000);
 
-  it('rolls market.* over at the close without a gap; the 60-s average published at the close tracks the settlement', async () => {
+  it('rolls market.* over at the close without a gap; the 60-s average published at the close equals the simulator’s settlement', async () => {
     const close = Date.parse('2026-01-05T15:00:00Z');
     env = await startTestHost(REGISTRY, {
       clock: { mode: 'simulated', start: new Date(close - 100_000).toISOString(), rate: 20 },
@@ -253,22 +267,9 @@ describe('market data on the simulator', () => {
     expect(after.at - close).toBeLessThanOrEqual(500);
     expect(after.rows.every((r) => r.hasBook)).toBe(true);
 
-    // The published value is the settlement computation over the prints the watchdog saw …
-    const window = prices.filter((p) => p.secondMs >= close - 60_000 && p.secondMs < close);
-    const value = settlementValue(
-      window.map((p) => ({ timeMs: p.secondMs, price: p.price })),
-      close,
-    );
-    expect(value.status).toBe('ok');
-    if (value.status !== 'ok') return;
-    expect(settled.lastSettlement).toMatchObject({
-      printCount: 60,
-      sumCents: value.sumCents,
-      display: value.displayDollars,
-    });
-
-    // … and the simulator settles on its index, of which Coinbase spot is a proxy (a basis of
-    // ~0.5 bp): with spot as the reference the two agree to within a few basis points.
+    // The published value is the simulator's settlement, exactly: the watchdog averaged the
+    // index prints the simulator settles on (its `cfbenchmarks_value` channel), not spot.
+    expect(settled.source).toBe('cfbenchmarks');
     const rest = new KalshiRestClient({
       baseUrl: env.url('exchange_simulator', '/trade-api/v2'),
       clock: new RealClock(),
@@ -281,10 +282,20 @@ describe('market data on the simulator', () => {
       20_000,
       'the simulator’s settlement value',
     );
-    const gapBps = Math.abs(settled.lastSettlement!.average! / Number(determined) - 1) * 10_000;
-    console.log(
-      `60-s average at the close: published ${settled.lastSettlement!.display} (spot) vs simulator ${determined} (index): ${gapBps.toFixed(2)} bps`,
+    expect(settled.lastSettlement).toMatchObject({ printCount: 60, display: determined });
+
+    // Spot, the fallback reference, is only a proxy of the index (a basis of ~0.5 bp).
+    const window = prices.filter((p) => p.secondMs >= close - 60_000 && p.secondMs < close);
+    const spot = settlementValue(
+      window.map((p) => ({ timeMs: p.secondMs, price: p.price })),
+      close,
     );
-    expect(gapBps).toBeLessThan(3);
+    expect(spot.status).toBe('ok');
+    if (spot.status !== 'ok') return;
+    const basisBps = Math.abs(Number(spot.displayDollars) / Number(determined) - 1) * 10_000;
+    console.log(
+      `60-s average at the close: published ${settled.lastSettlement!.display} (index) = simulator ${determined}; spot ${spot.displayDollars} (${basisBps.toFixed(2)} bps off)`,
+    );
+    expect(basisBps).toBeLessThan(3);
   }, 60_000);
 });

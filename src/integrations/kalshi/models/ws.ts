@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type {
+  KalshiCfBenchmarksValue,
   KalshiEventLifecycle,
   KalshiMarketLifecycle,
   KalshiOrderGroupUpdate,
@@ -14,6 +15,7 @@ import type {
 } from '../types.ts';
 import { orderWire, toLevels, toOrder } from './rest.ts';
 import { strikeFromFloorStrike } from '../../../domain/kalshi/tickers.ts';
+import type { SymbolId } from '../../../domain/units.ts';
 import {
   WireFieldError,
   centiCents,
@@ -441,6 +443,34 @@ const orderGroupUpdates = z
   })
   .transform((m) => ({ type: m.type, sid: m.sid, seq: m.seq, update: m.msg }));
 
+/** CF Benchmarks index → the symbol it settles (KXBTCD on BRTI, KXETHD on ETHUSD_RTI). */
+const INDEX_SYMBOL: Readonly<Record<string, SymbolId>> = { BRTI: 'BTC', ETHUSD_RTI: 'ETH' };
+
+/**
+ * `cfbenchmarks_value`: SHAPE UNCONFIRMED (Kalshi does not document the messages; this is the
+ * simulator's): `{index, value_dollars: "115000.12", ts: Unix seconds}`.
+ */
+const cfbenchmarksValue = z
+  .object({
+    type: z.literal('cfbenchmarks_value'),
+    sid,
+    seq: seq.optional(),
+    msg: convert(
+      z.object({
+        index: z.string().min(1),
+        value_dollars: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a dollar string with at most 2 decimals'),
+        ts: zInt,
+      }),
+      (v): KalshiCfBenchmarksValue => ({
+        index: v.index,
+        symbol: Object.hasOwn(INDEX_SYMBOL, v.index) ? INDEX_SYMBOL[v.index] : undefined,
+        value: Number(v.value_dollars),
+        timeMs: seconds(v.ts, 'ts'),
+      }),
+    ),
+  })
+  .transform((m) => ({ type: m.type, sid: m.sid, seq: m.seq, value: m.msg }));
+
 const SCHEMAS = {
   subscribed,
   unsubscribed,
@@ -458,6 +488,7 @@ const SCHEMAS = {
   market_lifecycle_v2: marketLifecycle,
   event_lifecycle: eventLifecycle,
   order_group_updates: orderGroupUpdates,
+  cfbenchmarks_value: cfbenchmarksValue,
 } satisfies Record<string, z.ZodType>;
 
 const envelope = z.object({

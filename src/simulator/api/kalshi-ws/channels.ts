@@ -14,6 +14,7 @@ export const KALSHI_CHANNEL_NAMES = [
   'multivariate',
   'communications',
   'order_group_updates',
+  'cfbenchmarks_value',
 ] as const;
 
 export type KalshiChannelName = (typeof KALSHI_CHANNEL_NAMES)[number];
@@ -40,7 +41,18 @@ export const CHANNEL_RULES: Readonly<Record<KalshiChannelName, ChannelRules>> = 
   multivariate: { private: false, markets: 'optional', sequenced: false, served: false },
   communications: { private: true, markets: 'ignored', sequenced: false, served: false },
   order_group_updates: { private: true, markets: 'ignored', sequenced: true, served: false },
+  // Kalshi's CF Benchmarks feed (entitlement-gated there; public here): the simulator's own
+  // 1-s index prints, filtered by `index_tickers` rather than markets.
+  cfbenchmarks_value: { private: false, markets: 'ignored', sequenced: false, served: true },
 };
+
+/** CF Benchmarks real-time index of each symbol (what KXBTCD/KXETHD settle on). */
+export const INDEX_TICKERS = { BTC: 'BRTI', ETH: 'ETHUSD_RTI' } as const;
+export type IndexTicker = (typeof INDEX_TICKERS)[keyof typeof INDEX_TICKERS];
+
+export function isIndexTicker(value: string): value is IndexTicker {
+  return Object.values(INDEX_TICKERS).includes(value as IndexTicker);
+}
 
 export function channelRules(name: string): ChannelRules | undefined {
   return Object.hasOwn(CHANNEL_RULES, name) ? CHANNEL_RULES[name as KalshiChannelName] : undefined;

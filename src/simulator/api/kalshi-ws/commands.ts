@@ -41,6 +41,8 @@ export type KalshiWsCommand =
       channels: string[];
       /** undefined: no market given. */
       marketTickers: string[] | undefined;
+      /** cfbenchmarks_value: the indices wanted (undefined: all). */
+      indexTickers: string[] | undefined;
       sendInitialSnapshot: boolean;
     }
   | { cmd: 'unsubscribe'; id: number; sids: number[] }
@@ -145,6 +147,12 @@ function parseSubscribe(id: number, p: Record<string, unknown>): Parsed {
   if ('error' in m) return fail(m.error);
   const flag = snapshotFlag(id, p);
   if ('error' in flag) return fail(flag.error);
+  let indexTickers: string[] | undefined;
+  if (p.index_tickers !== undefined) {
+    const list = tickerList.safeParse(p.index_tickers);
+    if (!list.success) return fail(wsError(id, 11, undefined, 'index_tickers'));
+    indexTickers = [...new Set(list.data)];
+  }
   return {
     ok: true,
     command: {
@@ -152,6 +160,7 @@ function parseSubscribe(id: number, p: Record<string, unknown>): Parsed {
       id,
       channels: channels.data,
       marketTickers: m.value,
+      indexTickers,
       sendInitialSnapshot: flag.value,
     },
   };

@@ -16,10 +16,17 @@ import type { EngineEvent, MarketView } from '../../engine/types.ts';
 import type { FaultController } from '../../faults/fault-controller.ts';
 import { WsOutbox } from '../../faults/ws-outbox.ts';
 import { ShadowBooks } from './books.ts';
-import { channelRules, type ChannelRules, type KalshiChannelName } from './channels.ts';
-import { parseWsCommand, wsError, type KalshiWsCommand, type WsCommandError } from './commands.ts';
-import type { KalshiStreamSource, ListedEvent } from './source.ts';
 import {
+  INDEX_TICKERS,
+  channelRules,
+  isIndexTicker,
+  type ChannelRules,
+  type KalshiChannelName,
+} from './channels.ts';
+import { parseWsCommand, wsError, type KalshiWsCommand, type WsCommandError } from './commands.ts';
+import type { IndexPrint, KalshiStreamSource, ListedEvent } from './source.ts';
+import {
+  cfbenchmarksValueMsg,
   eventLifecycleMsg,
   fillMsg,
   marketLifecycleMsg,
@@ -65,6 +72,8 @@ interface Subscription {
   rules: ChannelRules;
   /** undefined: every market. */
   markets: Set<string> | undefined;
+  /** cfbenchmarks_value: the indices wanted (undefined: every index). */
+  indices: Set<string> | undefined;
   /** Last seq used (sequenced channels). */
   seq: number;
 }
@@ -266,6 +275,20 @@ export class KalshiWsHub {
     }
   }
 
+  onIndexPrints(prints: readonly IndexPrint[]): void {
+    for (const print of prints) {
+      const index = INDEX_TICKERS[print.symbol];
+      const body = JSON.stringify(cfbenchmarksValueMsg(index, print.price, print.timeMs));
+      for (const c of this.#connections) {
+        for (const sub of c.subs.values()) {
+          if (sub.channel !== 'cfbenchmarks_value') continue;
+          if (sub.indices !== undefined && !sub.indices.has(index)) continue;
+          this.#deliver(c, sub, 'cfbenchmarks_value', body);
+        }
+      }
+    }
+  }
+
   #onDelta(event: DeltaEvent): void {
     if (!this.#books.apply(event)) {
       this.#repairBook(event.ticker);
@@ -415,8 +438,14 @@ export class KalshiWsHub {
         markets = new Set(command.marketTickers);
       }
     }
+    let indices: Set<string> | undefined;
+    if (name === 'cfbenchmarks_value' && command.indexTickers !== undefined) {
+      const unknown = command.indexTickers.find((t) => !isIndexTicker(t));
+      if (unknown !== undefined) return this.#replyError(c, wsError(id, 11, undefined, `index ${unknown}`));
+      indices = new Set(command.indexTickers);
+    }
     if (this.#overlaps(c, name, markets)) return this.#replyError(c, wsError(id, 6, undefined, channel));
-    const sub: Subscription = { sid: c.nextSid++, channel: name, rules, markets, seq: 0 };
+    const sub: Subscription = { sid: c.nextSid++, channel: name, rules, markets, indices, seq: 0 };
     c.subs.set(sub.sid, sub);
     this.#reply(c, id, { type: 'subscribed', msg: { channel: name, sid: sub.sid } });
     if (name === 'orderbook_delta') for (const t of markets ?? []) this.#sendSnapshot(c, sub, t);

@@ -78,6 +78,7 @@ export function attachKalshiWebSocket(options: AttachKalshiWebSocketOptions): Ka
   });
   const offEvents = source.onEvents((events) => hub.onEngineEvents(events));
   const offListed = source.onEventsListed?.((events) => hub.onEventsListed(events));
+  const offIndex = source.onIndexPrints?.((prints) => hub.onIndexPrints(prints));
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
   const authorize = (request: { headers: Record<string, string | string[] | undefined>; url?: string }) => {
@@ -129,6 +130,7 @@ export function attachKalshiWebSocket(options: AttachKalshiWebSocketOptions): Ka
       unregister?.();
       offEvents();
       offListed?.();
+      offIndex?.();
       detach();
       hub.closeAll();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -25,6 +25,13 @@ export interface ListedEvent {
   closeTime: EpochMs;
 }
 
+/** One 1-s index print, the same the simulation settles on (dollars, 2 decimals). */
+export interface IndexPrint {
+  symbol: SymbolId;
+  timeMs: EpochMs;
+  price: number;
+}
+
 export interface ApiKeyAccount {
   accountId: string;
   /** The RSA public key registered for the key id (PEM). */
@@ -36,6 +43,8 @@ export interface KalshiStreamSource {
   onEvents(listener: (events: readonly EngineEvent[]) => void): () => void;
   /** Hourly events as they are listed (→ `event_lifecycle` on market_lifecycle_v2). Optional. */
   onEventsListed?(listener: (events: readonly ListedEvent[]) => void): () => void;
+  /** The settlement index's 1-s prints, in order (→ `cfbenchmarks_value`). Optional. */
+  onIndexPrints?(listener: (prints: readonly IndexPrint[]) => void): () => void;
   /** The engine's book (used once per market at attach, and to repair a book that went wrong). */
   getOrderbook(ticker: string): OrderbookView | undefined;
   /** A market: existence checks (error 16) and the `ticker` initial snapshot. */

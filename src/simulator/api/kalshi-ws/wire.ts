@@ -244,3 +244,13 @@ export function eventLifecycleMsg(event: ListedEvent): Msg {
     strike_date: seconds(event.closeTime),
   };
 }
+
+/**
+ * `cfbenchmarks_value`: one 1-s print of the settlement index. SHAPE UNCONFIRMED — Kalshi
+ * documents the channel (entitlement-gated, ~1 Hz) but not its messages, and the AsyncAPI spec
+ * omits it; this is our guess, kept in line with the other channels: `index` is the CF
+ * Benchmarks ticker, `value_dollars` a 2-decimal dollar string, `ts` epoch seconds of the print.
+ */
+export function cfbenchmarksValueMsg(index: string, price: number, timeMs: EpochMs): Msg {
+  return { index, value_dollars: price.toFixed(2), ts: seconds(timeMs) };
+}
