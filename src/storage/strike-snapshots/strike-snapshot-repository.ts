@@ -6,7 +6,7 @@
  * kept (the first one taken is the one closest to its offset), and settling touches only rows
  * without a result — so a restarted coordinator can repeat both safely.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../core/db/schema.ts';
 import type { CalibrationObservation } from '../../domain/calibration/index.ts';
@@ -167,25 +167,19 @@ export async function settleStrikeSnapshots(db: Kysely<Database>, input: Settlem
     .where('result', 'is', null)
     .execute();
   if (strikes.length === 0) return 0;
-  const yes: number[] = [];
-  const no: number[] = [];
-  for (const { strike } of strikes) {
-    (settlesYes(input.sumCents, input.printCount, strike) ? yes : no).push(strike);
-  }
-  const settledAt = new Date(input.settledAtMs);
-  let settled = 0;
-  for (const [result, list] of [
-    ['yes', yes],
-    ['no', no],
-  ] as const) {
-    if (list.length === 0) continue;
-    const updated = await scope()
-      .set({ result, settled_at: settledAt })
-      .where('strike', 'in', list)
-      .returning('strike')
-      .execute();
-    settled += updated.length;
-  }
+  const yes = strikes.map((s) => s.strike).filter((k) => settlesYes(input.sumCents, input.printCount, k));
+  // One statement, so a reader never sees an hour half settled.
+  const updated = await scope()
+    .set({
+      result:
+        yes.length === 0
+          ? 'no'
+          : sql<'yes' | 'no'>`case when strike in (${sql.join(yes)}) then 'yes' else 'no' end`,
+      settled_at: new Date(input.settledAtMs),
+    })
+    .returning('strike')
+    .execute();
+  const settled = updated.length;
   return settled;
 }
 
