@@ -49,7 +49,13 @@ export async function withStore<T>(fn: (context: StoreContext) => Promise<T>): P
     ? undefined
     : acquireInstanceLock(join(dataDir, 'recio.lock'), `data directory ${dataDir}`);
   try {
-    const { database } = await openConfiguredDatabase(config);
+    const { database } = await openConfiguredDatabase(config).catch((error: unknown) => {
+      // "cannot connect to PostgreSQL at …" / "cannot open the embedded database …": one line.
+      if (error instanceof Error && /^cannot (connect|open)/.test(error.message)) {
+        throw new CliUsageError(error.message);
+      }
+      throw error;
+    });
     try {
       return await fn({ config, database });
     } finally {
