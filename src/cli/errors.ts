@@ -9,6 +9,7 @@ const USER_ERROR_NAMES = new Set([
   'InstanceLockError',
   'MigrationError',
   'CommanderError',
+  'SupervisordConfigError',
 ]);
 
 export function reportFatal(error: unknown): never {

@@ -181,6 +181,21 @@ function databaseSuite(engine: string, open: () => Promise<DatabaseHandle>) {
       await sql`drop table public.tx_probe`.execute(db);
     });
 
+    it('counts the rows an update or delete touched', async () => {
+      await sql`create table public.count_probe (x int)`.execute(db);
+      await sql`insert into public.count_probe values (1), (2), (3)`.execute(db);
+      const table = db.withSchema('public') as unknown as Kysely<{ count_probe: { x: number } }>;
+      const updated = await table
+        .updateTable('count_probe')
+        .set({ x: 0 })
+        .where('x', '>', 1)
+        .executeTakeFirst();
+      expect(updated.numUpdatedRows).toBe(2n);
+      const deleted = await table.deleteFrom('count_probe').executeTakeFirst();
+      expect(deleted.numDeletedRows).toBe(3n);
+      await sql`drop table public.count_probe`.execute(db);
+    });
+
     it('names a failing migration and applies nothing of its run', async () => {
       const broken: Migration = {
         async up(db) {
@@ -218,6 +233,19 @@ describe('embedded PGlite', () => {
 
   // A nested path that does not exist yet: created on first start.
   databaseSuite('PGlite', () => openDatabase({ dataDir: join(dir, 'nested', 'pglite') }));
+
+  it('leaves nothing on disk for an in-memory database', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const memory = await openDatabase({ dataDir: 'memory://' });
+      await migrateToLatest(memory.db);
+      await memory.close();
+      await expect(stat(join(dir, 'memory:'))).rejects.toThrow(/ENOENT/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
 
   it('created the data directory and keeps the data across close and reopen', async () => {
     const dataDir = join(dir, 'nested', 'pglite');

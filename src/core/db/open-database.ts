@@ -1,9 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { exclusivePGliteDialect } from './pglite-dialect.ts';
+import { readPGliteTemplate } from './pglite-template.ts';
 import type { Database } from './schema.ts';
 
 /** Embedded PGlite under a directory (created if missing; `memory://` for a throwaway one), or a server. */
@@ -25,6 +26,8 @@ export interface OpenDatabaseOptions {
   onIdleError?: (error: Error) => void;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** Embedded: the initdb template a new database copies (default: the one `npm install` made). */
+  pgliteTemplate?: string;
 }
 
 const INT8_OID = 20;
@@ -58,21 +61,44 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   return 'databaseUrl' in location
     ? openPostgres(location.databaseUrl, options)
-    : openPGlite(location.dataDir);
+    : openPGlite(location.dataDir, options.pgliteTemplate);
 }
 
-async function openPGlite(dataDir: string): Promise<DatabaseHandle> {
+async function openPGlite(dataDir: string, templatePath?: string): Promise<DatabaseHandle> {
   const inMemory = dataDir.startsWith('memory://');
   const where = inMemory ? dataDir : resolve(dataDir);
   let client: PGlite;
   try {
     if (!inMemory) await mkdir(where, { recursive: true });
-    client = await PGlite.create(where, { parsers: { [INT8_OID]: parseInt8 } });
+    // A new database starts as a copy of the initdb template when there is one (pglite-template.ts).
+    const fresh = inMemory || (await readdir(where)).length === 0;
+    const template = fresh ? await readPGliteTemplate(templatePath) : undefined;
+    client = template ? await createFromTemplate(where, template, inMemory) : await createPGlite(where);
   } catch (error) {
     throw new Error(`cannot open the embedded database in ${where}: ${reasonOf(error)}`, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: exclusivePGliteDialect(client) });
   return { db, kind: 'pglite', where, close: () => db.destroy() };
+}
+
+function createPGlite(where: string, loadDataDir?: Blob): Promise<PGlite> {
+  return PGlite.create(where, {
+    parsers: { [INT8_OID]: parseInt8 },
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
+}
+
+/** From the template; if that fails (a damaged cache), the directory was empty: initdb instead. */
+async function createFromTemplate(where: string, template: Blob, inMemory: boolean): Promise<PGlite> {
+  try {
+    return await createPGlite(where, template);
+  } catch {
+    if (!inMemory) {
+      await rm(where, { recursive: true, force: true });
+      await mkdir(where, { recursive: true });
+    }
+    return createPGlite(where);
+  }
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
