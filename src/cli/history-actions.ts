@@ -1,9 +1,7 @@
 /** The work behind `recio history …` (see history-commands.ts for the definitions). */
 import { resolve } from 'node:path';
-import type { Kysely } from 'kysely';
 import { RealClock } from '../core/clock/real-clock.ts';
 import { exchangeEndpoints } from '../core/config/endpoints.ts';
-import type { Database } from '../core/db/schema.ts';
 import { loadManifest } from '../core/manifest/manifest.ts';
 import { SYMBOLS, type EpochMs, type SymbolId } from '../domain/units.ts';
 import { fetchCandles } from '../integrations/coinbase/candles.ts';
@@ -15,6 +13,7 @@ import {
   deleteCandles,
   summarizeSeries,
   upsertCandles,
+  upsertExchangeCandles,
   type GapReport,
 } from '../storage/candles/candle-repository.ts';
 import { syntheticCandleChunks, syntheticWindow } from '../storage/candles/synthetic-history.ts';
@@ -147,7 +146,7 @@ export const historyFetch = userErrors(async (options: { symbol: SymbolId; days:
           signal: abort.signal,
           // Each window is stored as it arrives: an interrupted fetch keeps what it got and resumes.
           onWindow: async (candles) => {
-            written += await storeWindow(database.db, options.symbol, source, candles);
+            written += await upsertExchangeCandles(database.db, options.symbol, source, candles);
             done += 1;
             bar.update(windows === 0 ? 1 : done / windows, `${count(written)} candles`);
           },
@@ -180,34 +179,6 @@ export const historyFetch = userErrors(async (options: { symbol: SymbolId; days:
     );
   });
 });
-
-async function storeWindow(
-  db: Kysely<Database>,
-  symbol: SymbolId,
-  source: CandleSource,
-  candles: readonly {
-    time: EpochMs;
-    open: number;
-    high: number;
-    low: number;
-    close: number;
-    volume: number;
-  }[],
-): Promise<number> {
-  return upsertCandles(
-    db,
-    symbol,
-    source,
-    candles.map((c) => ({
-      ts: c.time,
-      open: c.open,
-      high: c.high,
-      low: c.low,
-      close: c.close,
-      volume: c.volume,
-    })),
-  );
-}
 
 export const historyStatus = userErrors(async (options: { symbol?: SymbolId; gaps: number }) => {
   await withStore(async ({ database }) => {

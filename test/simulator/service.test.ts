@@ -4,6 +4,7 @@
  * internal, health checks, the paper account and its key file (mode 0600), and a restart of
  * the process keeping the paper account, its key and its resting order.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,10 @@ async function startSimulatorHost(
   const config = configSchema.parse({
     dataDir,
     databaseUrl,
-    ...(topology === 'distributed' ? { redisUrl: 'redis://127.0.0.1:6379' } : {}),
+    // A bus prefix of its own: Redis pub/sub channels are shared by every test on the server.
+    ...(topology === 'distributed'
+      ? { redisUrl: 'redis://127.0.0.1:6379', busPrefix: `recio-test-${randomBytes(6).toString('hex')}:` }
+      : {}),
     log: { level: 'silent', files: false },
     simulator: { symbols: ['BTC'], strikesPerEvent: 5, paper: { startingBalanceDollars: 2_500 } },
   });

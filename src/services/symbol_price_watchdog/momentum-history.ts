@@ -12,7 +12,7 @@ import { floorMinute, type CandleClose } from '../../domain/market-data/index.ts
 import type { SymbolId } from '../../domain/units.ts';
 import { fetchCandles } from '../../integrations/coinbase/index.ts';
 import { TokenBucket } from '../../integrations/shared/token-bucket.ts';
-import { readCandles, upsertCandles } from '../../storage/candles/candle-repository.ts';
+import { readCandles, upsertExchangeCandles } from '../../storage/candles/candle-repository.ts';
 import type { CandleSeriesKind, CandleSource } from '../../storage/candles/candle.ts';
 
 /** 30 minutes of horizon plus the tracker's 60-s staleness and a spare minute. */
@@ -54,19 +54,7 @@ export async function loadMomentumHistory(options: MomentumHistoryOptions): Prom
         signal: options.signal,
       });
       if (result.candles.length > 0) {
-        backfilled = await upsertCandles(
-          db,
-          symbol,
-          source,
-          result.candles.map((c) => ({
-            ts: c.time,
-            open: c.open,
-            high: c.high,
-            low: c.low,
-            close: c.close,
-            volume: c.volume,
-          })),
-        );
+        backfilled = await upsertExchangeCandles(db, symbol, source, result.candles);
       }
     } catch (error) {
       if (options.signal.aborted) throw error;

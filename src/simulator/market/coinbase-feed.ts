@@ -147,6 +147,24 @@ export class SpotFeed {
     return ticks;
   }
 
+  /**
+   * Puts earlier candles (spot-history.ts) before the feed's own, as if it had run before; a
+   * history candle of the feed's first minute merges into it (that minute began earlier).
+   */
+  prependCandles(history: readonly Candle[]): void {
+    const candles = this.state.candles;
+    const first = candles[0];
+    const older = history.filter((c) => !first || c.startMs < first.startMs).map((c) => ({ ...c }));
+    const sameMinute = first && history.find((c) => c.startMs === first.startMs);
+    if (first && sameMinute) {
+      first.open = sameMinute.open;
+      first.high = Math.max(first.high, sameMinute.high);
+      first.low = Math.min(first.low, sameMinute.low);
+      first.volume = round8(first.volume + sameMinute.volume);
+    }
+    this.state.candles = [...older, ...candles].slice(-this.params.maxCandles);
+  }
+
   /** Candles whose start is in [fromMs, toMs], oldest first. */
   candlesBetween(fromMs: EpochMs, toMs: EpochMs): Candle[] {
     return this.state.candles.filter((c) => c.startMs >= fromMs && c.startMs <= toMs).map((c) => ({ ...c }));

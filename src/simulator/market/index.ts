@@ -9,6 +9,7 @@ export type {
 } from './simulation.ts';
 export { parseSimulationSnapshot, simulationSnapshotSchema } from './simulation-snapshot.ts';
 export { SpotFeed, DEFAULT_SPOT } from './coinbase-feed.ts';
+export { spotHistoryBefore } from './spot-history.ts';
 export type { Candle, SpotParams, SpotTick } from './coinbase-feed.ts';
 export { eventWording, marketWording, closeWording } from './metadata.ts';
 export { strikeLadder, DEFAULT_LADDER } from './ladder.ts';

@@ -432,9 +432,12 @@ export class MarketSimulation {
       for (const symbol of this.symbols.keys()) this.listDueEvents(symbol, ms, output);
     }
     for (const event of this.events.values()) this.advanceLifecycle(event, ms, output);
-    for (const event of this.events.values()) {
-      if (event.status === 'open' && ms >= event.openTime && ms < event.closeTime)
-        this.trade(event, ms, output);
+    // Without makers or takers nobody trades: skip the per-second fair values (most of the cost).
+    if (this.config.maker || this.config.flow) {
+      for (const event of this.events.values()) {
+        if (event.status === 'open' && ms >= event.openTime && ms < event.closeTime)
+          this.trade(event, ms, output);
+      }
     }
     if (ms - this.lastPruneMs >= HOUR_MS) this.prune(ms);
   }

@@ -31,6 +31,13 @@ export const simulatorConfigSchema = z
       .positive()
       .max(24 * 30)
       .default(24),
+    /** Minutes of Coinbase candles a fresh simulator starts with (momentum needs 30). */
+    spotHistoryMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(120),
     /** Market makers quote every strike; taker flow trades against them. */
     makers: z.boolean().default(true),
     takerFlow: z.boolean().default(true),

@@ -30,6 +30,7 @@ import type {
 } from '../engine/types.ts';
 import { MarketSimulation, type SimulationOutput } from '../market/simulation.ts';
 import { parseSimulationSnapshot } from '../market/simulation-snapshot.ts';
+import { seedSpotHistory } from '../market/spot-history.ts';
 import type { ApiKeyTier, SimTables } from '../persistence/schema.ts';
 import { SimStore, type ApiKeyRecord, type PersistBatch, type SnapshotRecord } from '../persistence/store.ts';
 import {
@@ -431,7 +432,9 @@ export class SimulatorRuntime {
 
     if (!stored) {
       const startMs = this.clock.now();
-      const { simulation } = MarketSimulation.create(toSimulationConfig(this.config, startMs));
+      const simulationConfig = toSimulationConfig(this.config, startMs);
+      const { simulation } = MarketSimulation.create(simulationConfig);
+      seedSpotHistory(simulation, simulationConfig, this.config.spotHistoryMinutes);
       this.#simulation = simulation;
       await this.store.write({ snapshot: this.#captureSnapshot() });
       this.#log.info({ seed: this.config.seed, startMs }, 'simulation created');

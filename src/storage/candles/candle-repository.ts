@@ -59,6 +59,31 @@ export interface UpsertCandlesOptions {
   onProgress?: (written: number, total: number) => void;
 }
 
+/** A candle as an exchange's candles endpoint gives it: `time` is the minute it opens. */
+export interface ExchangeCandle {
+  time: EpochMs;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+/** Stores fetched exchange candles (the history CLI and the price watchdog's backfill). */
+export function upsertExchangeCandles(
+  db: Kysely<Database>,
+  symbol: SymbolId,
+  source: CandleSource,
+  candles: readonly ExchangeCandle[],
+): Promise<number> {
+  return upsertCandles(
+    db,
+    symbol,
+    source,
+    candles.map(({ time, open, high, low, close, volume }) => ({ ts: time, open, high, low, close, volume })),
+  );
+}
+
 /**
  * Inserts candles, replacing stored candles of the same symbol, series and minute. Checks
  * every row first (CandleDataError naming the row) so nothing is sent when one is bad.
