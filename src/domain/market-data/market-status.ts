@@ -1,7 +1,7 @@
 /**
  * Kalshi's market status words (the market's own `status`, not the list filters
  * `open | closed | …`). Kept in the domain so bus schemas and snapshots need no integration
- * import; the same list as src/integrations/kalshi/types.ts.
+ * import; src/integrations/kalshi/types.ts re-exports it.
  */
 export const KALSHI_MARKET_STATUSES = [
   'initialized',

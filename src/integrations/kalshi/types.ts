@@ -5,18 +5,12 @@
  */
 import type { CentiCents, Contracts, EpochMs, StrikeDollars, SymbolId } from '../../domain/units.ts';
 
-export const MARKET_STATUSES = [
-  'initialized',
-  'inactive',
-  'active',
-  'closed',
-  'determined',
-  'disputed',
-  'amended',
-  'finalized',
-  'settled',
-] as const;
-export type MarketStatus = (typeof MARKET_STATUSES)[number];
+// One list of Kalshi's market status words, kept in the domain (bus schemas use it too).
+import type { KalshiMarketStatus as MarketStatus } from '../../domain/market-data/market-status.ts';
+export {
+  KALSHI_MARKET_STATUSES as MARKET_STATUSES,
+  type KalshiMarketStatus as MarketStatus,
+} from '../../domain/market-data/market-status.ts';
 
 export const MARKET_RESULTS = ['', 'yes', 'no', 'scalar', 'void'] as const;
 export type MarketResult = (typeof MARKET_RESULTS)[number];
