@@ -191,7 +191,7 @@ for (const engine of ENGINES) {
       // Progress: every phase in order (the model is saved before its history, so tables can start
       // sooner), fractions never going back, ending done at 1.
       const phases = [...new Set(progress.map((p) => p.phase))];
-      expect(phases).toEqual(['synthesize', 'build', 'save', 'store-candles', 'done']);
+      expect(phases).toEqual(['synthesize', 'build', 'save', 'activated', 'store-candles', 'done']);
       for (let i = 1; i < progress.length; i++) {
         expect(progress[i]!.fraction).toBeGreaterThanOrEqual(progress[i - 1]!.fraction);
       }
@@ -227,3 +227,35 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('bootstrap of several symbols', () => {
+  it('activates every model before it stores any history (the strike tables wait only for models)', async () => {
+    const { handle, close } = await ENGINES.find((e) => e.name === 'PostgreSQL')!.open();
+    try {
+      const progress: BootstrapProgress[] = [];
+      const outcomes = await bootstrapModels({
+        db: handle.db,
+        symbols: ['BTC', 'ETH'],
+        now: () => Date.UTC(2026, 0, 2, 12, 0),
+        days: 1,
+        onProgress: (p) => progress.push(p),
+      });
+      expect(outcomes.map((o) => [o.symbol, o.status, o.activated])).toEqual([
+        ['BTC', 'built', true],
+        ['ETH', 'built', true],
+      ]);
+      const firstStore = progress.findIndex((p) => p.phase === 'store-candles');
+      const activated = progress.flatMap((p, i) => (p.phase === 'activated' ? [[p.symbol, i] as const] : []));
+      expect(activated.map(([symbol]) => symbol).sort()).toEqual(['BTC', 'ETH']);
+      for (const [, index] of activated) expect(index).toBeLessThan(firstStore);
+      for (const symbol of ['BTC', 'ETH'] as const) {
+        expect((await summarizeSeries(handle.db, { symbol, series: 'synthetic' })).count).toBe(1_440);
+        expect((await loadActiveModel(handle.db, symbol))?.meta.modelId).toBe(
+          outcomes.find((o) => o.symbol === symbol)!.modelId,
+        );
+      }
+    } finally {
+      await close();
+    }
+  });
+});

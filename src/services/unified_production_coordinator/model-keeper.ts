@@ -94,7 +94,7 @@ export class ModelKeeper implements ModelView {
             fraction: event.fraction,
             message: event.message,
           });
-          // Symbols are built one after another: serve this one now, not when all are done.
+          // Serve each symbol the moment its model is active, not when every history is stored.
           if (event.done) void this.#reload(event.symbol);
         },
         signal,

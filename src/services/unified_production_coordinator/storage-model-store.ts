@@ -34,7 +34,8 @@ export function storageModelStore(options: StorageModelStoreOptions): ModelStore
             symbol: p.symbol,
             fraction: p.fraction,
             message: p.message,
-            done: p.phase === 'done',
+            // The model is active: tables can start while its history is still being stored.
+            done: p.phase === 'activated',
           }),
         ...(options.bootstrapDays !== undefined ? { days: options.bootstrapDays } : {}),
         ...(options.inline ? { useWorker: false } : {}),
