@@ -25,6 +25,16 @@ config
   .description('print the effective configuration, secrets redacted')
   .action(async () => (await import('./config-commands.ts')).configCheck());
 
+program
+  .command('supervisor')
+  .description('process management of the distributed topology (supervisord)')
+  .command('config')
+  .description('print (or --out: write) the supervisord config: one program per built service')
+  .option('--out <file>', 'write it to this file (mode 0600) instead of stdout')
+  .action(async (options: { out?: string }) =>
+    (await import('./supervisor-commands.ts')).supervisorConfig(options),
+  );
+
 const db = program.command('db').description('database');
 db.command('migrate')
   .description('apply pending migrations')

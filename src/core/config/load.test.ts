@@ -56,8 +56,18 @@ describe('config', () => {
       /^config: internalToken \(RECIO_INTERNAL_TOKEN\): at least 16 characters/,
     ],
     [{ RECIO_SERVICES: 'main_app,flux_capacitor' }, /^config: services\.1 \(RECIO_SERVICES\): /],
+    [{ RECIO_BUS_PREFIX: 'site a:' }, /^config: busPrefix \(RECIO_BUS_PREFIX\): 1-64 letters/],
+    [{ RECIO_BUS_PREFIX: 'x*' }, /^config: busPrefix \(RECIO_BUS_PREFIX\): /],
   ])('names the bad value %o in one line', (env, message) => {
     expect(() => loadConfig(env, emptyDir())).toThrow(message);
+  });
+
+  it('takes the Redis bus prefix from the file or RECIO_BUS_PREFIX (default recio:)', () => {
+    expect(loadConfig({}, emptyDir()).config.busPrefix).toBe('recio:');
+    const dir = emptyDir();
+    writeFileSync(join(dir, 'recio.config.json'), JSON.stringify({ busPrefix: 'site-a:' }));
+    expect(loadConfig({}, dir).config.busPrefix).toBe('site-a:');
+    expect(loadConfig({ RECIO_BUS_PREFIX: 'test-1f2e:' }, dir).config.busPrefix).toBe('test-1f2e:');
   });
 
   it('rejects unknown keys and unreadable files naming the file', () => {

@@ -16,6 +16,7 @@ const ENV_BINDINGS: ReadonlyArray<{ env: string; path: string[]; parse: (text: s
   { env: 'RECIO_DATA_DIR', path: ['dataDir'], parse: (t) => t },
   { env: 'DATABASE_URL', path: ['databaseUrl'], parse: (t) => t },
   { env: 'REDIS_URL', path: ['redisUrl'], parse: (t) => t },
+  { env: 'RECIO_BUS_PREFIX', path: ['busPrefix'], parse: (t) => t },
   { env: 'RECIO_CLOCK', path: ['clock', 'mode'], parse: (t) => t },
   { env: 'RECIO_CLOCK_START', path: ['clock', 'start'], parse: (t) => t },
   { env: 'RECIO_CLOCK_RATE', path: ['clock', 'rate'], parse: parseNumber },

@@ -13,6 +13,14 @@ export const configSchema = z
     databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** A Redis server for the bus; without it the in-process bus is used (all-in-one only). */
     redisUrl: z.url({ protocol: /^rediss?$/ }).optional(),
+    /**
+     * Prefix of the bus's Redis channels. Pub/sub channels are global to a Redis server (not per
+     * database number): installations or test runs sharing one Redis each need their own.
+     */
+    busPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1-64 letters, digits or _ . : -')
+      .default('recio:'),
     clock: z
       .discriminatedUnion('mode', [
         z.object({ mode: z.literal('real') }),

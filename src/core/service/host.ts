@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { createBus } from '../bus/index.ts';
@@ -97,7 +97,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     cleanups.push(() => database.close());
     if (applied.length > 0) log.info({ applied }, 'database migrated');
     const bus = await createBus(
-      config.redisUrl ? { redisUrl: config.redisUrl, logger: log } : { logger: log },
+      config.redisUrl
+        ? { redisUrl: config.redisUrl, prefix: config.busPrefix, logger: log }
+        : { logger: log },
     );
     cleanups.push(() => bus.close());
 
@@ -154,21 +156,29 @@ export async function startHost(options: HostOptions): Promise<Host> {
 /**
  * The shared secret of service-to-service calls: from config, else one generated on first
  * start and kept in the data directory (mode 0600), so every process on this machine agrees.
+ * Distributed processes start together: the file appears whole or not at all (written aside,
+ * then hard-linked into place, which fails if another process was first), never half-written.
  */
-function internalToken(config: Config, dataDir: string): string {
+export function internalToken(config: Pick<Config, 'internalToken'>, dataDir: string): string {
   if (config.internalToken) return config.internalToken;
   const path = join(dataDir, 'internal-token');
-  if (existsSync(path)) {
+  const read = () => {
     const token = readFileSync(path, 'utf8').trim();
-    if (token.length >= 16) return token;
-  }
+    if (token.length < 16) throw new HostError(`${path} holds no valid token: delete it to make a new one`);
+    return token;
+  };
+  if (existsSync(path)) return read();
   const token = randomBytes(32).toString('base64url');
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, `${token}\n`, { mode: 0o600 });
   try {
-    writeFileSync(path, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(temp, path);
     return token;
   } catch (error) {
     // Another process of this installation wrote it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return read();
     throw error;
+  } finally {
+    rmSync(temp, { force: true });
   }
 }

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { TimerHandle } from '../clock/clock.ts';
-import { recordServiceEvent } from '../db/index.ts';
+import { listServiceEvents, recordServiceEvent } from '../db/index.ts';
 import type { ServiceName } from '../manifest/service-names.ts';
 import { DEFAULT_RESTART_POLICY, restartDelay, type RestartPolicy } from './restart-policy.ts';
 import { runService, type RunningService, type ServiceDeps } from './run-service.ts';
+import { readServiceEventSummary } from './service-event-summary.ts';
 import type { ServiceDefinition } from './service.ts';
 
 /** crashed = down and waiting for its backoff to pass; `nextRestartAt` says when. */
@@ -38,10 +39,16 @@ interface Slot {
  * All-in-one supervision: hosts every service in this process, restarts one that crashes
  * with exponential backoff, and records start, stop, crash and restart in
  * `system.service_events`. One service's crash never takes the others down.
+ *
+ * Distributed mode (one service per process, restarted by supervisord): a start whose previous
+ * process did not stop cleanly is recorded as a restart, so restarts and the last error survive
+ * the process manager's restarts.
  */
 export class Supervisor {
   private readonly slots = new Map<ServiceName, Slot>();
   private stopping = false;
+  /** Crash handling under way: stop() lets it finish recording before the database closes. */
+  private readonly handling = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -55,7 +62,8 @@ export class Supervisor {
       const log = await this.logFor(definition.name);
       const slot: Slot = { definition, log, state: 'starting', restarts: 0, consecutiveCrashes: 0 };
       this.slots.set(definition.name, slot);
-      await this.launch(slot, 'start');
+      const unclean = this.deps.topology === 'distributed' && (await this.adoptUncleanEnd(slot));
+      await this.launch(slot, unclean ? 'restart' : 'start');
     }
   }
 
@@ -85,6 +93,7 @@ export class Supervisor {
   /** Stops every service, last started first. */
   async stop(reason = 'shutdown'): Promise<void> {
     this.stopping = true;
+    await Promise.allSettled([...this.handling]);
     for (const slot of [...this.slots.values()].reverse()) {
       if (slot.timer) this.deps.clock.clear(slot.timer);
       const running = slot.running;
@@ -110,7 +119,10 @@ export class Supervisor {
       slot.running = running;
       slot.state = 'running';
       await this.record(slot, kind, kind === 'restart' ? `after: ${slot.lastError ?? 'crash'}` : undefined);
-      void running.crashed.then((error) => this.onCrash(slot, running, error));
+      void running.crashed.then((error) => {
+        const handling = this.onCrash(slot, running, error).finally(() => this.handling.delete(handling));
+        this.handling.add(handling);
+      });
     } catch (error) {
       await this.onCrash(slot, undefined, error as Error);
     }
@@ -130,10 +142,41 @@ export class Supervisor {
     slot.nextRestartAt = now + delay;
     slot.log.error({ err: error, restartInMs: delay }, 'service crashed; restarting after backoff');
     await this.record(slot, 'crash', error.message);
+    if (this.stopping) return;
     slot.timer = this.deps.clock.setTimeout(() => {
       slot.restarts += 1;
       void this.launch(slot, 'restart');
     }, delay);
+  }
+
+  /**
+   * Distributed mode: when the event log says this service's previous process did not stop
+   * cleanly (its last event is not a stop: killed, or crashed and exited), takes over its restart
+   * count and last error, recording the lost crash when the process could not. True if so.
+   */
+  private async adoptUncleanEnd(slot: Slot): Promise<boolean> {
+    const name = slot.definition.name;
+    try {
+      const [last] = await listServiceEvents(this.deps.database.db, { service: name, limit: 1 });
+      if (!last || last.kind === 'stop') return false;
+      if (last.kind !== 'crash') {
+        await recordServiceEvent(this.deps.database.db, {
+          service: name,
+          kind: 'crash',
+          reason: `process ${last.pid ?? '?'} ended without stopping cleanly (killed, or lost before it could say why)`,
+          pid: last.pid,
+          at: this.deps.clock.now(),
+        });
+      }
+      const summary = (await readServiceEventSummary(this.deps.database.db)).get(name);
+      slot.restarts = (summary?.restarts ?? 0) + 1;
+      slot.lastError = summary?.lastCrashReason ?? undefined;
+      slot.lastErrorAt = summary?.lastCrashAt?.getTime();
+      return true;
+    } catch (error) {
+      slot.log.warn({ err: error }, 'could not read how the previous process ended');
+      return false;
+    }
   }
 
   private async record(
