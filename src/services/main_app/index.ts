@@ -1,7 +1,9 @@
 import type { ServiceDefinition } from '../../core/service/service.ts';
+import { registerBrowserSocket } from './browser-socket.ts';
 import { registerMarketRoutes } from './market-routes.ts';
 import { registerModelRoutes } from './model-routes.ts';
 import { registerPlatformHealth, registerSystemRoutes } from './system-routes.ts';
+import { registerWebUi } from './web-ui.ts';
 
 /** main_app: the public API gateway and web UI (the one user-facing port). Later issues add their routes here. */
 export const mainApp: ServiceDefinition = {
@@ -11,5 +13,7 @@ export const mainApp: ServiceDefinition = {
     registerPlatformHealth(ctx);
     await registerMarketRoutes(ctx);
     await registerModelRoutes(ctx);
+    await registerBrowserSocket(ctx);
+    await registerWebUi(ctx);
   },
 };
