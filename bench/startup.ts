@@ -2,8 +2,8 @@
  * Start-up and shutdown of the all-in-one process, the way a user runs it: `recio start` on a
  * fresh data directory (the embedded database is created), then again on the same directory —
  * first main_app alone (the foundation), then the whole platform.
- * Prints seconds to main_app answering, to the market-data services healthy, to a green
- * platform /health, and from Ctrl-C to exit.
+ * Prints seconds to main_app answering, to the market-data services healthy, to momentum and
+ * to both strike tables, to a green platform /health, and from Ctrl-C to exit.
  * Run: node --import tsx bench/startup.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +32,8 @@ async function run(label: string, env: Record<string, string>) {
   );
   const answering = seconds();
   let marketData = '-';
+  let momentum = '-';
+  let tables = '-';
   if (!env.RECIO_SERVICES) {
     await waitFor(
       async () => {
@@ -46,6 +48,27 @@ async function run(label: string, env: Record<string, string>) {
       'market data healthy',
     );
     marketData = seconds();
+    momentum = await waitFor(
+      async () => {
+        for (const sym of ['btc', 'eth']) {
+          const { body } = await getJson(`${main}/api/price/${sym}`);
+          if (body.momentum?.percent == null) return undefined;
+        }
+        return seconds();
+      },
+      180_000,
+      'momentum',
+    );
+    tables = await waitFor(
+      async () => {
+        for (const sym of ['btc', 'eth']) {
+          if ((await getJson(`${main}/api/strike-table/${sym}`)).status !== 200) return undefined;
+        }
+        return seconds();
+      },
+      300_000,
+      'strike tables',
+    );
   }
   const green = await waitFor(
     async () => ((await getJson(`${main}/health`)).body.status === 'healthy' ? seconds() : undefined),
@@ -57,7 +80,7 @@ async function run(label: string, env: Record<string, string>) {
   const code = await proc.exited;
   const down = ((performance.now() - stopAt) / 1000).toFixed(2);
   console.log(
-    `${label}: main_app answers ${answering} s · market data healthy ${marketData} s · green /health ${green} s · Ctrl-C → exit ${code} in ${down} s`,
+    `${label}: main_app answers ${answering} s · market data healthy ${marketData} s · momentum ${momentum} s · BTC+ETH strike tables ${tables} s · green /health ${green} s · Ctrl-C → exit ${code} in ${down} s`,
   );
 }
 

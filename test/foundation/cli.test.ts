@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ afterAll(async () => {
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'recio-cli-'));
 // The foundation's behaviour (start, refuse, stop, keep data) is shown on main_app alone; the
-// full platform's start-up (simulator, feeds, model bootstrap) is tested by the service suites.
+// full platform's start-up (simulator, feeds, model bootstrap) by test/platform/start-command.test.ts.
 const FOUNDATION_ONLY = { RECIO_SERVICES: 'main_app' };
 
 async function greenHealth(port: string, timeoutMs: number) {
@@ -119,6 +120,7 @@ describe('recio run (distributed)', { timeout: 120_000 }, () => {
       RECIO_DATA_DIR: tempDir(),
       DATABASE_URL: database.url,
       REDIS_URL: 'redis://127.0.0.1:6379',
+      RECIO_BUS_PREFIX: `recio-test-${randomBytes(6).toString('hex')}:`, // Redis channels are shared
     };
     const proc = recio(['run', 'main_app'], env);
     // The other built services are not started here, so the platform is rightly degraded: main_app answers.
