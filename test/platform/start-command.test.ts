@@ -54,9 +54,10 @@ const HEADER_FIELDS = [
   'seq',
 ];
 
-let proc: CliProcess | undefined;
+const started: CliProcess[] = [];
 afterAll(async () => {
-  if (proc && proc.child.exitCode === null) {
+  for (const proc of started) {
+    if (proc.child.exitCode !== null) continue;
     proc.child.kill('SIGKILL');
     await proc.exited;
   }
@@ -64,144 +65,201 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('the start command alone (fresh data directory, whole platform)', { timeout: 420_000 }, () => {
-  it('serves prices, books, snapshots and strike tables, and keeps them after Ctrl-C', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'recio-platform-'));
-    const env = { ...(await portEnv()), RECIO_DATA_DIR: dataDir };
-    const main = `http://127.0.0.1:${env.RECIO_PORT_MAIN_APP}`;
-    proc = recio(['start'], env);
-    const output = () => proc!.output().slice(-4_000);
+/** An ISO time `seconds` before the next whole hour: a start just before a market's close. */
+function beforeTheClose(seconds: number): string {
+  const hour = 3_600_000;
+  return new Date((Math.floor(Date.now() / hour) + 1) * hour - seconds * 1_000).toISOString();
+}
 
-    // The four market-data services report healthy.
-    await waitFor(
+// Once as a trader starts it, and once 20 s before an hourly close (simulated clock at the
+// real rate), so the hourly rollover falls while the checks run, whatever the time of the run.
+const STARTS = [
+  { when: 'real clock', clock: {} },
+  {
+    when: 'simulated clock, 20 s before an hourly close',
+    clock: { RECIO_CLOCK: 'simulated', RECIO_CLOCK_START: beforeTheClose(20) },
+  },
+];
+
+describe.each(STARTS)(
+  'the start command alone (fresh data directory, whole platform; $when)',
+  ({ clock }) => {
+    it(
+      'serves prices, books, snapshots and strike tables, and keeps them after Ctrl-C',
+      { timeout: 420_000 },
       async () => {
-        const { body } = await getJson(`${main}/api/system/services`);
-        const healthy = body.services.filter(
-          (s: { name: string; state: string; health: { status: string } | null }) =>
-            MARKET_DATA.includes(s.name) && s.state === 'running' && s.health?.status === 'healthy',
-        );
-        return healthy.length === MARKET_DATA.length ? true : undefined;
-      },
-      180_000,
-      'the market-data services healthy',
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${output()}`);
-    });
+        const dataDir = mkdtempSync(join(tmpdir(), 'recio-platform-'));
+        const env = { ...(await portEnv()), ...clock, RECIO_DATA_DIR: dataDir };
+        const main = `http://127.0.0.1:${env.RECIO_PORT_MAIN_APP}`;
+        const proc = recio(['start'], env);
+        started.push(proc);
+        const output = () => proc.output().slice(-4_000);
 
-    for (const sym of SYMBOLS) {
-      // A price for each second (no second skipped while we watch), with momentum.
-      const seconds = new Set<number>();
-      let last: any;
-      const until = Date.now() + 4_500;
-      while (Date.now() < until) {
-        const { status, body } = await getJson(`${main}/api/price/${sym}`);
-        expect(status).toBe(200);
-        seconds.add(body.secondMs);
-        last = body;
-        await sleep(200);
-      }
-      const sorted = [...seconds].sort((a, b) => a - b);
-      expect(sorted.length).toBeGreaterThanOrEqual(3);
-      expect(sorted.at(-1)! - sorted[0]!).toBe((sorted.length - 1) * 1_000);
-      expect(last.momentum.percent, `momentum of ${sym}`).not.toBeNull();
-      expect(last.momentum.deltas.length).toBeGreaterThan(0);
+        // The four market-data services report healthy.
+        await waitFor(
+          async () => {
+            const { body } = await getJson(`${main}/api/system/services`);
+            const healthy = body.services.filter(
+              (s: { name: string; state: string; health: { status: string } | null }) =>
+                MARKET_DATA.includes(s.name) && s.state === 'running' && s.health?.status === 'healthy',
+            );
+            return healthy.length === MARKET_DATA.length ? true : undefined;
+          },
+          180_000,
+          'the market-data services healthy',
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}\n${output()}`);
+        });
 
-      // The current event's books are live.
-      const market = (await getJson(`${main}/api/market/${sym}`)).body;
-      expect(market.eventTicker).toMatch(new RegExp(`^KX${sym.toUpperCase()}D-`));
-      expect(market.rows.length).toBeGreaterThan(20);
-      // Every market has a live book and most are quoted. Those at the money are quoted on both
-      // legs, except in the hour's last minutes: then every strike is nearly decided and the
-      // makers leave the side that would price at 0 or 100 empty (as Kalshi's books do).
-      expect(market.rows.filter((r: any) => !r.hasBook)).toEqual([]);
-      const quoted = market.rows.filter((r: any) => r.yesBid !== null || r.noBid !== null);
-      expect(quoted.length).toBeGreaterThan(market.rows.length / 2);
-      if (market.closeTimeMs - Date.now() > 10 * 60_000)
-        expect(market.rows.some((r: any) => r.yesBid !== null && r.noBid !== null)).toBe(true);
+        for (const sym of SYMBOLS) {
+          // A price for each second (no second skipped while we watch), with momentum. The
+          // watchdog may report healthy (ticks arriving) a moment before its first whole second.
+          await waitFor(
+            async () => ((await getJson(`${main}/api/price/${sym}`)).status === 200 ? true : undefined),
+            30_000,
+            `the first ${sym} price`,
+          );
+          const seconds = new Set<number>();
+          let last: any;
+          const until = Date.now() + 4_500;
+          while (Date.now() < until) {
+            const { status, body } = await getJson(`${main}/api/price/${sym}`);
+            expect(status).toBe(200);
+            seconds.add(body.secondMs);
+            last = body;
+            await sleep(200);
+          }
+          const sorted = [...seconds].sort((a, b) => a - b);
+          expect(sorted.length).toBeGreaterThanOrEqual(3);
+          expect(sorted.at(-1)! - sorted[0]!).toBe((sorted.length - 1) * 1_000);
+          expect(last.momentum.percent, `momentum of ${sym}`).not.toBeNull();
+          expect(last.momentum.deltas.length).toBeGreaterThan(0);
 
-      // The latest-snapshot file of the market exists and is that event's.
-      const file = join(dataDir, 'snapshots', `market-${sym}.json`);
-      await waitFor(() => (existsSync(file) ? true : undefined), 30_000, file);
-      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ eventTicker: market.eventTicker });
-    }
+          // The current event's books are live. Right after an hourly rollover the next event's
+          // markets are still 'initialized' (they open at the previous close) with empty books,
+          // and at start the books arrive one by one: wait for every market open with a book.
+          const market = await waitFor(
+            async () => {
+              const { body } = await getJson(`${main}/api/market/${sym}`);
+              const rows: any[] = body?.rows ?? [];
+              return rows.length > 20 && rows.every((r) => r.hasBook && r.status === 'active')
+                ? body
+                : undefined;
+            },
+            30_000,
+            `every ${sym} market open with a live book`,
+          );
+          expect(market.eventTicker).toMatch(new RegExp(`^KX${sym.toUpperCase()}D-`));
+          // Most are quoted. Those at the money are quoted on both legs, except in the hour's last
+          // minutes: then every strike is nearly decided and the makers leave the side that would
+          // price at 0 or 100 empty (as Kalshi's books do). Times are the platform's clock.
+          const quoted = market.rows.filter((r: any) => r.yesBid !== null || r.noBid !== null);
+          expect(quoted.length).toBeGreaterThan(market.rows.length / 2);
+          if (market.closeTimeMs - last.secondMs > 10 * 60_000)
+            expect(market.rows.some((r: any) => r.yesBid !== null && r.noBid !== null)).toBe(true);
 
-    for (const sym of SYMBOLS) {
-      // The strike table appears once the fresh install's synthetic model is built.
-      const first = await waitFor(
-        async () => {
-          const { status, body } = await getJson(`${main}/api/strike-table/${sym}`);
-          return status === 200 ? body : undefined;
-        },
-        300_000,
-        `the ${sym} strike table`,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}\n${output()}`);
-      });
-      for (const field of HEADER_FIELDS) expect(first, field).toHaveProperty(field);
-      expect(first.model_synthetic).toBe(true);
-      expect(first.rows).toHaveLength(21);
-      const strikes = first.rows.map((r: any) => r.strike);
-      expect(strikes).toEqual([...strikes].sort((a: number, b: number) => a - b));
-      expect(strikes[0]).toBeLessThan(first.price);
-      expect(strikes.at(-1)).toBeGreaterThan(first.price);
-      for (const row of first.rows) {
-        for (const column of TABLE_COLUMNS) expect(row, column).toHaveProperty(column);
-        // Diffs follow from the active side's probability and the asks (model.md).
-        const yesFair = row.active_side === 'yes' ? row.probability : 100 - row.probability;
-        if (row.yes_ask !== null) expect(row.yes_diff).toBeCloseTo(yesFair - row.yes_ask, 9);
-        else expect(row.yes_diff).toBeNull();
-        if (row.no_ask !== null) expect(row.no_diff).toBeCloseTo(100 - yesFair - row.no_ask, 9);
-        else expect(row.no_diff).toBeNull();
-        expect(row.buffer).toBeCloseTo(Math.abs(first.price - row.strike), 2);
-      }
-      const tableFile = join(dataDir, 'snapshots', `strikes-${sym}.json`);
-      await waitFor(() => (existsSync(tableFile) ? true : undefined), 30_000, tableFile);
-      expect(readFileSync(tableFile, 'utf8')).toContain(first.event_ticker);
+          // The latest-snapshot file of the market exists and is the current event's (read again
+          // together: an hourly rollover may fall in between).
+          const file = join(dataDir, 'snapshots', `market-${sym}.json`);
+          await waitFor(
+            async () => {
+              if (!existsSync(file)) return undefined;
+              const current = (await getJson(`${main}/api/market/${sym}`)).body.eventTicker;
+              return JSON.parse(readFileSync(file, 'utf8')).eventTicker === current ? true : undefined;
+            },
+            30_000,
+            `${file} of the current event`,
+          );
+        }
 
-      // Refreshed at least once a second: over a few seconds of the coordinator's own clock,
-      // tables came at least as often as seconds passed.
-      await sleep(4_000);
-      const later = (await getJson(`${main}/api/strike-table/${sym}`)).body;
-      const seconds = (later.computed_at_ms - first.computed_at_ms) / 1_000;
-      expect(seconds).toBeGreaterThan(2);
-      expect(later.seq - first.seq).toBeGreaterThanOrEqual(Math.floor(seconds));
-    }
+        for (const sym of SYMBOLS) {
+          // The strike table appears once the fresh install's synthetic model is built.
+          const first = await waitFor(
+            async () => {
+              const { status, body } = await getJson(`${main}/api/strike-table/${sym}`);
+              return status === 200 ? body : undefined;
+            },
+            300_000,
+            `the ${sym} strike table`,
+          ).catch((error: Error) => {
+            throw new Error(`${error.message}\n${output()}`);
+          });
+          for (const field of HEADER_FIELDS) expect(first, field).toHaveProperty(field);
+          expect(first.model_synthetic).toBe(true);
+          expect(first.rows).toHaveLength(21);
+          const strikes = first.rows.map((r: any) => r.strike);
+          expect(strikes).toEqual([...strikes].sort((a: number, b: number) => a - b));
+          expect(strikes[0]).toBeLessThan(first.price);
+          expect(strikes.at(-1)).toBeGreaterThan(first.price);
+          for (const row of first.rows) {
+            for (const column of TABLE_COLUMNS) expect(row, column).toHaveProperty(column);
+            // Diffs follow from the active side's probability and the asks (model.md).
+            const yesFair = row.active_side === 'yes' ? row.probability : 100 - row.probability;
+            if (row.yes_ask !== null) expect(row.yes_diff).toBeCloseTo(yesFair - row.yes_ask, 9);
+            else expect(row.yes_diff).toBeNull();
+            if (row.no_ask !== null) expect(row.no_diff).toBeCloseTo(100 - yesFair - row.no_ask, 9);
+            else expect(row.no_diff).toBeNull();
+            expect(row.buffer).toBeCloseTo(Math.abs(first.price - row.strike), 2);
+          }
+          const tableFile = join(dataDir, 'snapshots', `strikes-${sym}.json`);
+          await waitFor(
+            async () => {
+              if (!existsSync(tableFile)) return undefined;
+              const current = (await getJson(`${main}/api/strike-table/${sym}`)).body.event_ticker;
+              return JSON.parse(readFileSync(tableFile, 'utf8')).table.event_ticker === current
+                ? true
+                : undefined;
+            },
+            30_000,
+            `${tableFile} of the current event`,
+          );
 
-    // Both models are listed as synthetic.
-    const models = (await getJson(`${main}/api/model`)).body.models;
-    expect(models.map((m: any) => [m.symbol, m.active?.synthetic])).toEqual([
-      ['BTC', true],
-      ['ETH', true],
-    ]);
+          // Refreshed at least once a second: over a few seconds of the coordinator's own clock,
+          // tables came at least as often as seconds passed.
+          await sleep(4_000);
+          const later = (await getJson(`${main}/api/strike-table/${sym}`)).body;
+          const seconds = (later.computed_at_ms - first.computed_at_ms) / 1_000;
+          expect(seconds).toBeGreaterThan(2);
+          expect(later.seq - first.seq).toBeGreaterThanOrEqual(Math.floor(seconds));
+        }
 
-    // With the models in place every service is healthy: the platform's /health is green.
-    await waitFor(
-      async () => {
-        const { status, body } = await getJson(`${main}/health`);
-        return status === 200 && body.status === 'healthy' ? true : undefined;
-      },
-      120_000,
-      'a green platform /health',
-    ).catch(async (error: Error) => {
-      const services = (await getJson(`${main}/api/system/services`)).body.services;
-      const unwell = services.filter((s: any) => s.health && s.health.status !== 'healthy');
-      throw new Error(`${error.message}\n${JSON.stringify(unwell, null, 1).slice(0, 3_000)}`);
-    });
+        // Both models are listed as synthetic.
+        const models = (await getJson(`${main}/api/model`)).body.models;
+        expect(models.map((m: any) => [m.symbol, m.active?.synthetic])).toEqual([
+          ['BTC', true],
+          ['ETH', true],
+        ]);
 
-    proc.child.kill('SIGINT');
-    expect(await proc.exited, output()).toBe(0);
+        // With the models in place every service is healthy: the platform's /health is green.
+        await waitFor(
+          async () => {
+            const { status, body } = await getJson(`${main}/health`);
+            return status === 200 && body.status === 'healthy' ? true : undefined;
+          },
+          120_000,
+          'a green platform /health',
+        ).catch(async (error: Error) => {
+          const services = (await getJson(`${main}/api/system/services`)).body.services;
+          const unwell = services.filter((s: any) => s.health && s.health.status !== 'healthy');
+          throw new Error(`${error.message}\n${JSON.stringify(unwell, null, 1).slice(0, 3_000)}`);
+        });
 
-    // Market snapshots landed in the embedded database and survive the stop.
-    const handle = await openDatabase({ dataDir: join(dataDir, 'pglite') });
-    try {
-      const { rows } = await sql<{ symbol: string; n: number }>`
+        proc.child.kill('SIGINT');
+        expect(await proc.exited, output()).toBe(0);
+
+        // Market snapshots landed in the embedded database and survive the stop.
+        const handle = await openDatabase({ dataDir: join(dataDir, 'pglite') });
+        try {
+          const { rows } = await sql<{ symbol: string; n: number }>`
         select symbol, count(*)::int as n from market.market_snapshots group by symbol order by symbol`.execute(
-        handle.db,
-      );
-      expect(rows.map((r) => r.symbol)).toEqual(['BTC', 'ETH']);
-      for (const row of rows) expect(row.n).toBeGreaterThan(0);
-    } finally {
-      await handle.close();
-    }
-  });
-});
+            handle.db,
+          );
+          expect(rows.map((r) => r.symbol)).toEqual(['BTC', 'ETH']);
+          for (const row of rows) expect(row.n).toBeGreaterThan(0);
+        } finally {
+          await handle.close();
+        }
+      },
+    );
+  },
+);
