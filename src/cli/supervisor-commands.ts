@@ -36,6 +36,7 @@ export function supervisorConfig(options: { out?: string }): void {
       configFile: file,
       databaseUrl: config.databaseUrl,
       redisUrl: config.redisUrl,
+      clock: config.clock,
     }),
     log: config.log,
   });

@@ -31,3 +31,17 @@ export function createClock(config: ClockConfig): RealClock | SimulatedClock {
     ? new RealClock()
     : new SimulatedClock({ start: valid.start, rate: valid.rate });
 }
+
+/**
+ * Simulated time now, for a timeline on which simulated time was `startMs` at real time
+ * `anchorMs` and runs at `rate` simulated ms per real ms. Without an anchor the timeline starts
+ * now (at `startMs`, or at the real time when no start is given).
+ */
+export function simulatedNow(
+  timeline: { startMs?: number | undefined; anchorMs?: number | undefined; rate: number },
+  realNowMs: number,
+): number {
+  const anchorMs = timeline.anchorMs ?? realNowMs;
+  const startMs = timeline.startMs ?? anchorMs;
+  return Math.round(startMs + (realNowMs - anchorMs) * timeline.rate);
+}

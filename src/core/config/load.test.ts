@@ -42,6 +42,14 @@ describe('config', () => {
     expect(config.clock).toEqual({ mode: 'simulated', rate: 60, start: '2026-01-05T14:00:00Z' });
   });
 
+  it('reads a simulated clock anchor, and refuses one that is not a time', () => {
+    const env = { RECIO_CLOCK: 'simulated', RECIO_CLOCK_ANCHOR: '2026-11-24T14:00:00.000Z' };
+    expect(loadConfig(env, emptyDir()).config.clock).toMatchObject({ anchor: '2026-11-24T14:00:00.000Z' });
+    expect(() => loadConfig({ ...env, RECIO_CLOCK_ANCHOR: 'yesterday' }, emptyDir())).toThrow(
+      /^config: clock\.anchor \(RECIO_CLOCK_ANCHOR\): /,
+    );
+  });
+
   it.each([
     [{ RECIO_MODE: 'production' }, /^config: mode \(RECIO_MODE\): /],
     [{ RECIO_CLOCK: 'simulated', RECIO_CLOCK_RATE: 'fast' }, /^config: clock\.rate \(RECIO_CLOCK_RATE\): /],

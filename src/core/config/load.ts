@@ -20,6 +20,7 @@ const ENV_BINDINGS: ReadonlyArray<{ env: string; path: string[]; parse: (text: s
   { env: 'RECIO_CLOCK', path: ['clock', 'mode'], parse: (t) => t },
   { env: 'RECIO_CLOCK_START', path: ['clock', 'start'], parse: (t) => t },
   { env: 'RECIO_CLOCK_RATE', path: ['clock', 'rate'], parse: parseNumber },
+  { env: 'RECIO_CLOCK_ANCHOR', path: ['clock', 'anchor'], parse: (t) => t },
   { env: 'RECIO_LOG_LEVEL', path: ['log', 'level'], parse: (t) => t },
   { env: 'RECIO_LOG_FILES', path: ['log', 'files'], parse: parseBoolean },
   { env: 'RECIO_INTERNAL_TOKEN', path: ['internalToken'], parse: (t) => t },

@@ -28,6 +28,12 @@ export const configSchema = z
           mode: z.literal('simulated'),
           /** ISO-8601 start of simulated time; defaults to the real time at start. */
           start: z.iso.datetime({ offset: true }).optional(),
+          /**
+           * The real time at which simulated time was `start` (ISO-8601); defaults to this
+           * process's start. Processes given one anchor share one timeline — the distributed
+           * topology needs it, or each process (and each restart) would start its own.
+           */
+          anchor: z.iso.datetime({ offset: true }).optional(),
           rate: z.number().positive().max(100_000).default(1),
         }),
       ])

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { createBus } from '../bus/index.ts';
 import type { Bus } from '../bus/bus.ts';
-import { createClock } from '../clock/index.ts';
+import { createClock, simulatedNow } from '../clock/index.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/schema.ts';
 import { openConfiguredDatabase, type AppDatabase } from '../db/index.ts';
@@ -89,10 +89,22 @@ export async function startHost(options: HostOptions): Promise<Host> {
         ? { mode: 'real' }
         : {
             mode: 'simulated',
-            start: config.clock.start ? Date.parse(config.clock.start) : Date.now(),
+            start: simulatedNow(
+              {
+                startMs: config.clock.start ? Date.parse(config.clock.start) : undefined,
+                anchorMs: config.clock.anchor ? Date.parse(config.clock.anchor) : undefined,
+                rate: config.clock.rate,
+              },
+              Date.now(),
+            ),
             rate: config.clock.rate,
           },
     );
+    if (topology === 'distributed' && config.clock.mode === 'simulated' && !config.clock.anchor) {
+      log.warn(
+        'simulated clock without RECIO_CLOCK_ANCHOR: this process keeps its own timeline, apart from the other services (`recio supervisor config` pins one)',
+      );
+    }
     const { database, applied } = await openConfiguredDatabase(config);
     cleanups.push(() => database.close());
     if (applied.length > 0) log.info({ applied }, 'database migrated');

@@ -190,6 +190,30 @@ describe('serviceEnvironment', () => {
     });
   });
 
+  it('pins a simulated clock to one timeline, so every process and every restart share it', () => {
+    const nowMs = Date.UTC(2026, 10, 24, 14, 0, 0);
+    const pinned = (clock: Parameters<typeof serviceEnvironment>[0]['clock']) =>
+      serviceEnvironment({ env: { RECIO_CLOCK: 'simulated' }, dataDir: '/d', clock, nowMs });
+    expect(pinned({ mode: 'simulated', rate: 60 })).toEqual({
+      RECIO_DATA_DIR: '/d',
+      RECIO_CLOCK: 'simulated',
+      RECIO_CLOCK_START: '2026-11-24T14:00:00.000Z',
+      RECIO_CLOCK_ANCHOR: '2026-11-24T14:00:00.000Z',
+      RECIO_CLOCK_RATE: '60',
+    });
+    expect(pinned({ mode: 'simulated', rate: 1, start: '2025-08-03T19:59:40Z' })).toMatchObject({
+      RECIO_CLOCK_START: '2025-08-03T19:59:40Z',
+      RECIO_CLOCK_ANCHOR: '2026-11-24T14:00:00.000Z',
+    });
+    // A configured anchor is kept; a real clock adds nothing.
+    expect(pinned({ mode: 'simulated', rate: 1, anchor: '2026-11-20T00:00:00Z' }).RECIO_CLOCK_ANCHOR).toBe(
+      '2026-11-20T00:00:00Z',
+    );
+    expect(serviceEnvironment({ env: {}, dataDir: '/d', clock: { mode: 'real' } })).toEqual({
+      RECIO_DATA_DIR: '/d',
+    });
+  });
+
   it('leaves out what is not set, so rendering names it', () => {
     const environment = serviceEnvironment({ env: {}, dataDir: '/d' });
     expect(environment).toEqual({ RECIO_DATA_DIR: '/d' });

@@ -8,6 +8,7 @@
  * (it expands `%(name)s`, so `%` is doubled; it cuts ` ;` and ` #` as comments; it cannot
  * escape a `"` in an environment value) and refused with one line when they cannot be.
  */
+import type { Config } from '../config/schema.ts';
 import type { Manifest } from '../manifest/manifest.ts';
 import type { ServiceName } from '../manifest/service-names.ts';
 
@@ -231,7 +232,9 @@ const NOT_PASSED = new Set(['RECIO_SERVICES', 'RECIO_LOG_FILES']);
 /**
  * The environment every service gets: the RECIO_* settings of the generating shell (mode, ports,
  * clock, bus prefix, token …), the data directory and config file as absolute paths, and the
- * effective DATABASE_URL and REDIS_URL (from the environment or the config file).
+ * effective DATABASE_URL and REDIS_URL (from the environment or the config file). A simulated
+ * clock is pinned to one timeline (start and anchor fixed now), so every process — and every
+ * restarted one — reads the same simulated time.
  */
 export function serviceEnvironment(options: {
   env: Readonly<Record<string, string | undefined>>;
@@ -239,6 +242,9 @@ export function serviceEnvironment(options: {
   configFile?: string | undefined;
   databaseUrl?: string | undefined;
   redisUrl?: string | undefined;
+  clock?: Config['clock'] | undefined;
+  /** Real time of generation, epoch ms (the anchor when none is configured). */
+  nowMs?: number;
 }): Record<string, string> {
   const environment: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env)) {
@@ -251,5 +257,12 @@ export function serviceEnvironment(options: {
   else delete environment.RECIO_CONFIG;
   if (options.databaseUrl) environment.DATABASE_URL = options.databaseUrl;
   if (options.redisUrl) environment.REDIS_URL = options.redisUrl;
+  if (options.clock?.mode === 'simulated') {
+    const anchor = options.clock.anchor ?? new Date(options.nowMs ?? Date.now()).toISOString();
+    environment.RECIO_CLOCK = 'simulated';
+    environment.RECIO_CLOCK_START = options.clock.start ?? anchor;
+    environment.RECIO_CLOCK_ANCHOR = anchor;
+    environment.RECIO_CLOCK_RATE = String(options.clock.rate);
+  }
   return environment;
 }
