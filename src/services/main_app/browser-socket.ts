@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { HttpProblem } from '../../core/http/problem.ts';
 import type { ServiceContext } from '../../core/service/service.ts';
 import { SYMBOLS } from '../../domain/units.ts';
+import { isAllowedOrigin } from './browser-origin.ts';
 
 /** Bus families a browser may subscribe to (public market data; nothing per user). */
 export const PUBLIC_TOPIC_FAMILIES = ['price', 'index', 'market', 'strikes'] as const;
@@ -70,6 +71,8 @@ export interface BrowserSocketOptions {
   /** Largest frame a browser may send. */
   maxMessageBytes?: number;
   maxClients?: number;
+  /** Page origins besides the UI's own that may connect (e.g. `https://desk.example`). */
+  allowedOrigins?: readonly string[];
 }
 
 const DEFAULTS: Required<BrowserSocketOptions> = {
@@ -78,6 +81,7 @@ const DEFAULTS: Required<BrowserSocketOptions> = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxMessageBytes: 4 * 1024,
   maxClients: 500,
+  allowedOrigins: [],
 };
 
 /** WebSocket close code 1013: try again later. */
@@ -106,7 +110,7 @@ export async function registerBrowserSocket(
 
   const dropped = new Counter({
     name: 'recio_browser_socket_dropped_total',
-    help: 'Browser WebSockets closed by the server, by reason',
+    help: 'Browser WebSockets closed or refused by the server, by reason',
     labelNames: ['reason'],
     registers: [ctx.metrics],
   });
@@ -193,6 +197,17 @@ export async function registerBrowserSocket(
     // A plain GET (no upgrade) is a client error with a real status and a problem document.
     handler: async () => {
       throw new HttpProblem(426, `${settings.path} is a WebSocket: connect with an upgrade request`);
+    },
+    // Before the upgrade: a page from another site gets a 403 and no socket (browser-origin.ts).
+    preValidation: async (request) => {
+      const { origin, host } = request.headers;
+      if (!isAllowedOrigin(origin, host, settings.allowedOrigins)) {
+        dropped.inc({ reason: 'origin refused' });
+        throw new HttpProblem(
+          403,
+          `${settings.path}: a page from ${JSON.stringify(origin)} may not connect (only the UI's own origin)`,
+        );
+      }
     },
     wsHandler: (socket) => {
       if (clients.size >= settings.maxClients) {

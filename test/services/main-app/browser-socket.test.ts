@@ -263,6 +263,33 @@ describe('browser WebSocket limits', () => {
     expect(await slow.closed).toBe(1006);
   });
 
+  it('refuses a page from another site with 403 before the upgrade; lets the UI, listed origins and tools in', async () => {
+    const server = await start({ allowedOrigins: ['https://desk.example'] });
+    const host = `127.0.0.1:${server.port}`;
+    const handshake = (origin?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(server.url, origin === undefined ? {} : { origin });
+        socket.once('open', () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once('unexpected-response', (_request, response) => {
+          resolve(response.statusCode ?? 0);
+          socket.terminate();
+        });
+        socket.once('error', reject);
+      });
+    expect(await handshake('https://evil.example')).toBe(403);
+    expect(await handshake('null')).toBe(403);
+    expect(await handshake(`http://${host}`)).toBe(101);
+    expect(await handshake('https://desk.example')).toBe(101);
+    expect(await handshake()).toBe(101);
+    const metrics = await server.http.metrics.registry.getSingleMetricAsString(
+      'recio_browser_socket_dropped_total',
+    );
+    expect(metrics).toMatch(/{reason="origin refused"[^}]*} 2$/m);
+  });
+
   it('refuses connections beyond the cap with 1013', async () => {
     const server = await start({ maxClients: 1 });
     const first = open(server.url);
