@@ -541,17 +541,21 @@ describe('recovery from every injected fault without a lost or duplicated fill',
     await expectLedgerMatchesTruth(trader);
   });
 
-  it('exchange paused then resumed (orders refused and found absent; fills made meanwhile recovered)', async () => {
+  it('exchange paused then resumed (orders refused and found absent; nothing fills while paused; trading resumes)', async () => {
     const trader = await newTrader('paused');
-    const markets = await tradableMarkets(trader);
-    const resting = await placeResting(trader, markets.slice(0, 3));
+    const markets = (await tradableMarkets(trader)).slice(0, 3);
+    const resting = await placeResting(trader, markets);
     expect(resting.length).toBeGreaterThan(0);
     const { accountId } = trader.account;
     const made = () => sim.runtime.engine.listFills(accountId).length;
+    const traded = () => sim.runtime.engine.listMarkets().reduce((n, m) => n + m.volume, 0);
     await waitFor(() => trader.journal.stats().wsFills === made(), 'the fills so far on the WebSocket');
     const wsFillsBefore = trader.journal.stats().wsFills;
+    const fillsBefore = made();
     const makerBefore = makerFills(trader);
     await setFaults({ paused: true });
+    const volumeBefore = traded();
+    const booksBefore = markets.map((m) => sim.runtime.engine.getOrderbook(m.ticker));
     let refused: PlaceOrderResolution;
     try {
       refused = await place(trader, {
@@ -562,9 +566,11 @@ describe('recovery from every injected fault without a lost or duplicated fill',
         price: markets[1]!.yesAsk,
         timeInForce: 'immediate_or_cancel',
       });
-      // The taker flow keeps trading against the resting order; the WebSocket withholds the fills.
-      for (let step = 0; step < 60 && makerFills(trader) === makerBefore; step++) await sim.advance(15_000);
-      expect(makerFills(trader)).toBeGreaterThan(makerBefore);
+      // The exchange is halted: five simulated minutes without a trade anywhere, books frozen.
+      for (let step = 0; step < 20; step++) await sim.advance(15_000);
+      expect(traded()).toBe(volumeBefore);
+      expect(made()).toBe(fillsBefore);
+      expect(markets.map((m) => sim.runtime.engine.getOrderbook(m.ticker))).toEqual(booksBefore);
     } finally {
       await clearFaults();
     }
@@ -572,7 +578,8 @@ describe('recovery from every injected fault without a lost or duplicated fill',
     expect(sim.runtime.engine.findOrderByClientId(trader.account.accountId, 'paused-ioc')).toBeUndefined();
     expect(trader.journal.stats().wsFills).toBe(wsFillsBefore);
 
-    // Resumed: the same client_order_id is safe to send (it never ran); the fills come back.
+    // Resumed: the same client_order_id is safe to send (it never ran); the taker flow fills the
+    // resting orders again, and every fill comes over the WebSocket.
     const again = await place(trader, {
       clientOrderId: 'paused-ioc',
       ticker: markets[1]!.ticker,
@@ -582,9 +589,11 @@ describe('recovery from every injected fault without a lost or duplicated fill',
       timeInForce: 'immediate_or_cancel',
     });
     expect(again).toMatchObject({ status: 'placed', sends: 1 });
+    for (let step = 0; step < 40 && makerFills(trader) === makerBefore; step++) await sim.advance(15_000);
+    expect(makerFills(trader)).toBeGreaterThan(makerBefore);
     for (const order of resting) await cancelOrderResolved(trader.rest, order, trader.resolve);
     await recover(trader);
-    expect(trader.journal.stats().restAdded).toBeGreaterThan(0);
+    await waitFor(() => trader.journal.entries().every((e) => e.seenOnWs), 'every fill on the WebSocket');
     await expectLedgerMatchesTruth(trader);
   });
 });

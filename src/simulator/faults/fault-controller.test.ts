@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { FaultController } from './fault-controller.ts';
+import { FaultController, type HaltableExchange } from './fault-controller.ts';
+
+/** An exchange that records its halts and resolves each when told to. */
+function fakeExchange(halted = false) {
+  const calls: boolean[] = [];
+  const pending: Array<() => void> = [];
+  const exchange: { -readonly [K in keyof HaltableExchange]: HaltableExchange[K] } & { open: boolean } = {
+    tradingHalted: halted,
+    open: true,
+    setTradingHalted(next: boolean) {
+      if (!exchange.open) throw new Error('closed');
+      calls.push(next);
+      exchange.tradingHalted = next;
+      return new Promise<void>((resolve) => pending.push(resolve));
+    },
+  };
+  return { exchange, calls, pending };
+}
 
 function fates(controller: FaultController, n: number): string[] {
   return Array.from({ length: n }, () => controller.wsFate('kalshi', 'orderbook_delta'));
@@ -107,6 +124,35 @@ describe('FaultController', () => {
     expect(() => c.update({ http: { status5xx: 418 } })).toThrow(ZodError);
     expect(c.state.paused).toBe(true);
     expect(c.state.ws.dropShare).toBe(0);
+  });
+
+  it('halts and resumes an attached exchange with paused, and adopts its halt when attached', async () => {
+    const c = new FaultController();
+    const { exchange, calls, pending } = fakeExchange(true);
+    const seen: boolean[] = [];
+    c.onChange((s) => seen.push(s.paused));
+    c.attachExchange(exchange);
+    expect(c.paused).toBe(true); // a halt restored with the simulator is still a pause
+    expect(seen).toEqual([true]);
+    expect(calls).toEqual([]);
+
+    c.update({ latency: { restMs: 5 } }); // no change of paused: the exchange is left alone
+    c.clear();
+    expect(calls).toEqual([false]);
+    let durable = false;
+    const settled = c.settled().then(() => (durable = true));
+    await Promise.resolve();
+    expect(durable).toBe(false); // not before the exchange's write
+    pending.shift()!();
+    await settled;
+    expect(durable).toBe(true);
+
+    c.update({ paused: true });
+    c.update({ paused: true });
+    expect(calls).toEqual([false, true]);
+    exchange.open = false;
+    expect(() => c.update({ paused: false })).toThrow('closed');
+    expect(c.paused).toBe(true); // refused by the exchange: nothing changed
   });
 
   it('tells listeners about changes and drops a share of registered connections', () => {

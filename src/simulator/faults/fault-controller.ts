@@ -11,6 +11,11 @@
  * `readAfterWrite.lagMs` have passed since its creation — for the share `readAfterWrite.share`
  * of objects chosen by a hash of `key` (pass the order id; without a key every object lags).
  * Hide it from lists and answer 404 to a get-by-id, as Kalshi's lagging replicas do.
+ *
+ * Pause — with an exchange attached (`attachExchange`, the simulator's runtime), `paused` is
+ * the exchange's trading halt: a change of it halts or resumes the market itself (no trades,
+ * frozen books), durably, and `settled()` resolves once that is written. Attaching adopts the
+ * exchange's state, so a pause outlives a restart of the simulator as the market's halt does.
  */
 import { hashString, Random } from '../market/random.ts';
 import {
@@ -30,6 +35,13 @@ export type HttpFault =
   | { kind: 'fail_after'; status: number };
 
 export type WsFate = 'deliver' | 'drop' | 'duplicate';
+
+/** What a pause halts: the simulator's runtime. */
+export interface HaltableExchange {
+  readonly tradingHalted: boolean;
+  /** Applies at once; resolves when durable. */
+  setTradingHalted(halted: boolean): Promise<void>;
+}
 
 /**
  * A server's way to drop its connections: calls `pick()` once per open connection (in a stable
@@ -55,6 +67,8 @@ export class FaultController {
   #wsTargets = new Set<WsTarget>();
   #wsActive = false;
   #httpActive = false;
+  #exchange: HaltableExchange | undefined;
+  #halting: Promise<void> = Promise.resolve();
   readonly #listeners = new Set<(state: FaultState) => void>();
   readonly #droppers = new Map<WsTarget, Set<ConnectionDropper>>();
   readonly #stats: FaultStats = {
@@ -89,6 +103,7 @@ export class FaultController {
   update(patch: unknown): FaultState {
     const parsed = faultPatchSchema.parse(patch);
     const next = applyFaultPatch(this.#state, parsed);
+    this.#halt(next.paused); // may throw: then nothing changed
     if (parsed.seed !== undefined) {
       this.#seed = parsed.seed;
       this.#reseed(parsed.seed);
@@ -101,11 +116,25 @@ export class FaultController {
 
   /** Back to no faults (the random streams restart from the seed). */
   clear(): FaultState {
+    this.#halt(false);
     this.#state = noFaults();
     this.#reseed(this.#seed);
     this.#derive();
     this.#notify();
     return this.state;
+  }
+
+  /** Lets `paused` halt and resume `exchange`, starting from the exchange's own state. */
+  attachExchange(exchange: HaltableExchange): void {
+    this.#exchange = exchange;
+    if (this.#state.paused === exchange.tradingHalted) return;
+    this.#state = { ...this.#state, paused: exchange.tradingHalted };
+    this.#notify();
+  }
+
+  /** Resolves when the exchange's halt or resume of the last change is durable (rejects if it failed). */
+  settled(): Promise<void> {
+    return this.#halting;
   }
 
   /** Hears every change; returns the unsubscribe function. */
@@ -209,6 +238,16 @@ export class FaultController {
   }
 
   // ── Internals ─────────────────────────────────────────────────────────────────────────
+
+  #halt(paused: boolean): void {
+    if (!this.#exchange || this.#exchange.tradingHalted === paused) {
+      this.#halting = Promise.resolve();
+      return;
+    }
+    const halting = this.#exchange.setTradingHalted(paused);
+    halting.catch(() => {}); // seen through settled(); the runtime reports its own write failures
+    this.#halting = halting;
+  }
 
   #delay(base: number): number {
     const jitter = this.#state.latency.jitterMs;

@@ -4,7 +4,8 @@
  *   PUT    /admin/faults                     body FaultPatch → { state, seed, stats }
  *   DELETE /admin/faults                     → back to no faults
  *   POST   /admin/faults/drop-connections    body { target?, share?, mode? } → { dropped }
- * Invalid bodies → 400 problem with zod's explanation.
+ * Invalid bodies → 400 problem with zod's explanation. A change of `paused` answers once the
+ * exchange's halt or resume is durable.
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -33,10 +34,12 @@ export function registerFaultRoutes(
   app.get(base, async () => view(controller));
   app.put(base, async (request) => {
     validated(() => controller.update(request.body ?? {}));
+    await controller.settled();
     return view(controller);
   });
   app.delete(base, async () => {
     controller.clear();
+    await controller.settled();
     return view(controller);
   });
   app.post(`${base}/drop-connections`, async (request) =>

@@ -8,7 +8,8 @@
  *   after they ran (the effect happened, the answer is lost: the "unknown outcome" write);
  * - ws: a share of data messages dropped (→ a `seq` / trade-id gap) or sent twice (→ duplicate);
  * - readAfterWrite: objects created less than lagMs ago are missing from REST reads;
- * - paused: trading requests are refused and the Kalshi WebSocket withholds data.
+ * - paused: trading requests are refused, the Kalshi WebSocket withholds data, and the attached
+ *   exchange halts trading (no trades, frozen books; see FaultController and MarketSimulation).
  */
 import { z } from 'zod';
 

@@ -75,6 +75,7 @@ export const simulationSnapshotSchema = z.object({
   config: z.looseObject({ seed: z.string(), startTimeMs: time, symbols: z.record(z.string(), z.unknown()) }),
   lastSecondMs: time,
   lastPruneMs: time,
+  halted: z.boolean().optional(),
   symbols: z.partialRecord(z.enum(['BTC', 'ETH']), symbolState),
   events: z.array(simEvent),
   makers: z.record(

@@ -11,6 +11,15 @@
  *
  * The service must call `advanceTo(now)` before it hands a user's command to `engine`, so the
  * engine's time and the market's agree.
+ *
+ * Trading halt (`setTradingHalted`, the simulator's "paused" exchange): like Kalshi's pause, no
+ * trades at all and frozen books — the makers neither requote nor cancel, the taker flow stops.
+ * The index, the Coinbase feed (another venue) and the hourly lifecycle run on: events are listed
+ * on schedule, and a close that falls inside a halt still closes its markets on time (the
+ * engine cancels their resting orders, as at any close), then determines and settles them from
+ * the index. On resume every maker requotes to the fair value of that moment (its book may have
+ * gone stale), and the taker flow starts again, from the next second; a user's order left
+ * resting at a price the fresh quotes cross trades then, as stale orders do at a reopening.
  */
 import { marketResult, settlementValue } from '../../domain/kalshi/settlement.ts';
 import type { IndexPrint } from '../../domain/kalshi/settlement.ts';
@@ -160,6 +169,8 @@ export interface SimulationSnapshot {
   config: SimulationConfig;
   lastSecondMs: EpochMs;
   lastPruneMs: EpochMs;
+  /** Absent in snapshots written before halts existed: not halted. */
+  halted?: boolean;
   symbols: Partial<
     Record<
       SymbolId,
@@ -204,6 +215,8 @@ export class MarketSimulation {
   private lastPruneMs: EpochMs;
   /** The first simulated second: events are listed then even off the minute. */
   private firstSecondMs: EpochMs;
+  /** Trading halted: no maker quotes, no taker flow (see the header). */
+  private halted = false;
 
   private constructor(
     config: SimulationConfig,
@@ -274,6 +287,20 @@ export class MarketSimulation {
     return this.lastSecondMs;
   }
 
+  get tradingHalted(): boolean {
+    return this.halted;
+  }
+
+  /**
+   * Halts or resumes trading from the next simulated second on (see the header). On resume the
+   * makers forget what they quoted, so each requotes to the fair value of that second.
+   */
+  setTradingHalted(halted: boolean): void {
+    if (halted === this.halted) return;
+    this.halted = halted;
+    if (!halted) for (const state of this.makers.values()) state.quotedFairCents = null;
+  }
+
   /** The published index of a symbol (dollars) and the second it belongs to. */
   indexPrice(symbol: SymbolId): { timeMs: EpochMs; price: number } | undefined {
     const runtime = this.symbols.get(symbol);
@@ -339,6 +366,7 @@ export class MarketSimulation {
       config: structuredClone(this.config),
       lastSecondMs: this.lastSecondMs,
       lastPruneMs: this.lastPruneMs,
+      halted: this.halted,
       symbols,
       events: [...this.events.values()].map((e) => structuredClone(e)),
       makers: Object.fromEntries([...this.makers].map(([k, v]) => [k, { ...v }])),
@@ -361,6 +389,7 @@ export class MarketSimulation {
       Random.fromState(snapshot.flowRandom),
     );
     sim.lastPruneMs = snapshot.lastPruneMs;
+    sim.halted = snapshot.halted ?? false;
     for (const [symbol, s] of Object.entries(snapshot.symbols) as [
       SymbolId,
       NonNullable<SimulationSnapshot['symbols'][SymbolId]>,
@@ -433,7 +462,8 @@ export class MarketSimulation {
     }
     for (const event of this.events.values()) this.advanceLifecycle(event, ms, output);
     // Without makers or takers nobody trades: skip the per-second fair values (most of the cost).
-    if (this.config.maker || this.config.flow) {
+    // Halted, nobody trades either: the books stay as they are.
+    if (!this.halted && (this.config.maker || this.config.flow)) {
       for (const event of this.events.values()) {
         if (event.status === 'open' && ms >= event.openTime && ms < event.closeTime)
           this.trade(event, ms, output);

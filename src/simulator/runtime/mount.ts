@@ -42,6 +42,7 @@ export interface MountedSimulator {
 export async function mountSimulator(app: FastifyInstance, options: MountOptions): Promise<MountedSimulator> {
   const { runtime, log } = options;
   const faults = new FaultController();
+  faults.attachExchange(runtime); // the pause halts the market, durably
   registerFaultHooks(app, faults, { prefixes: ['/trade-api/v2/', '/coinbase/'], clock: runtime.clock });
   await registerKalshiRest(app, { runtime, faults });
   const coinbase = coinbaseFeedSource(runtime);

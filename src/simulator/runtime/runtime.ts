@@ -13,6 +13,12 @@
  * simulated time and on close. Restore = the snapshot + the journal entries after it, replayed
  * at their times (the simulation is deterministic, so the market between them replays too);
  * each replayed outcome is checked against the journaled one.
+ *
+ * A trading halt (the "paused" fault) changes what the market does from then on, so replay must
+ * see it at the same simulated second: each halt or resume writes a snapshot taken right after
+ * it, in order with the journal. The newest snapshot is then never older than the newest halt
+ * change, and the journal entries replayed after it all ran in the halt state it holds — no
+ * journal kind (nor migration of `sim.journal`) needed. The admin's answer leaves after that write.
  */
 import { createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -83,6 +89,8 @@ export interface RuntimeStatus {
   apiKeys: number;
   events: { eventTicker: string; status: string; closeTime: number }[];
   replay: { entries: number; mismatches: number };
+  /** Trading halted (the exchange is paused): no trades, frozen books, order commands refused. */
+  tradingHalted: boolean;
   failed: string | null;
 }
 
@@ -186,6 +194,7 @@ export class SimulatorRuntime {
         .listEvents()
         .map((e) => ({ eventTicker: e.eventTicker, status: e.status, closeTime: e.closeTime })),
       replay: { ...this.#replay },
+      tradingHalted: this.#simulation.tradingHalted,
       failed: this.#writer.failed?.message ?? null,
     };
   }
@@ -232,7 +241,28 @@ export class SimulatorRuntime {
 
   // ── Commands ──────────────────────────────────────────────────────────────────────────
 
+  get tradingHalted(): boolean {
+    return this.#simulation.tradingHalted;
+  }
+
+  /**
+   * Halts or resumes trading now (at once in memory; resolves when durable — see the header).
+   * While catching up it applies at the simulation's time, like accounts and deposits.
+   */
+  setTradingHalted(halted: boolean): Promise<void> {
+    this.#ensureOpen();
+    if (halted === this.#simulation.tradingHalted) return this.#writer.idle();
+    if (!this.catchingUp) void this.#advance(this.clock.now(), 'tick');
+    this.#simulation.setTradingHalted(halted);
+    this.#log.info(
+      { halted, simTimeMs: this.#simulation.now },
+      halted ? 'trading halted' : 'trading resumed',
+    );
+    return this.#writer.enqueue({ snapshot: this.#captureSnapshot() });
+  }
+
   async placeOrder(accountId: string, order: OrderInput): Promise<Result<PlaceOrderValue>> {
+    this.#ensureTrading();
     return (await this.#command(
       { kind: 'place_order', accountId, order },
       'command',
@@ -240,6 +270,7 @@ export class SimulatorRuntime {
   }
 
   async cancelOrder(accountId: string, orderId: string): Promise<Result<CancelOrderValue>> {
+    this.#ensureTrading();
     return (await this.#command(
       { kind: 'cancel_order', accountId, orderId },
       'command',
@@ -251,6 +282,7 @@ export class SimulatorRuntime {
     orderId: string,
     by: { reduceBy?: number; reduceTo?: number },
   ): Promise<Result<{ order: OrderRecord; reducedBy: number; tsMs: number }>> {
+    this.#ensureTrading();
     return (await this.#command({ kind: 'decrease_order', accountId, orderId, ...by }, 'command')) as Result<{
       order: OrderRecord;
       reducedBy: number;
@@ -352,6 +384,13 @@ export class SimulatorRuntime {
       throw new RuntimeError('unavailable', `simulator state store failed: ${this.#writer.failed.message}`);
     }
     if (this.#closed) throw new RuntimeError('unavailable', 'simulator is shutting down');
+  }
+
+  /** Order entry is refused while trading is halted, as the paused exchange's REST does. */
+  #ensureTrading(): void {
+    if (this.#simulation.tradingHalted) {
+      throw new RuntimeError('unavailable', 'trading is paused on the exchange');
+    }
   }
 
   async #command(
@@ -467,7 +506,12 @@ export class SimulatorRuntime {
       );
     }
     this.#log.info(
-      { simTimeMs: this.#simulation.now, replayed: stored.journal.length, journalSeq: this.#journalSeq },
+      {
+        simTimeMs: this.#simulation.now,
+        replayed: stored.journal.length,
+        journalSeq: this.#journalSeq,
+        tradingHalted: this.#simulation.tradingHalted,
+      },
       'simulation restored',
     );
   }

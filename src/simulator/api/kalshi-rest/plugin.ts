@@ -55,7 +55,7 @@ const kalshiRest: FastifyPluginAsync<KalshiRestOptions> = async (app, options) =
 
   const faults = options.faults;
   registerMarketRoutes(app, runtime, {
-    tradingActive: () => !(faults?.paused ?? false) && !runtime.catchingUp,
+    tradingActive: () => !(faults?.paused ?? false) && !runtime.tradingHalted && !runtime.catchingUp,
   });
   registerPortfolioRoutes(app, runtime, guard, {
     // Read-after-write lag: a fresh order (and its fills) is missing from reads for a while.
