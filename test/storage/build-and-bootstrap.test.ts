@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/core/db/index.ts';
 import { buildFingerprintGrid, validateGrid, type FingerprintGrid } from '../../src/domain/model/index.ts';
@@ -8,7 +11,9 @@ import {
   upsertCandles,
 } from '../../src/storage/candles/candle-repository.ts';
 import { syntheticCandleChunks } from '../../src/storage/candles/synthetic-history.ts';
-import { bootstrapModels, type BootstrapProgress } from '../../src/storage/models/bootstrap.ts';
+import { bootstrapJob, bootstrapModels, type BootstrapProgress } from '../../src/storage/models/bootstrap.ts';
+import { writeCachedModel } from '../../src/storage/models/bootstrap-cache.ts';
+import { runSyntheticModelJob } from '../../src/storage/models/synthetic-model-job.ts';
 import { buildModelFromStore, modelSourceOf } from '../../src/storage/models/build-from-store.ts';
 import { listModels, loadActiveModel, loadModel } from '../../src/storage/models/model-repository.ts';
 import { ENGINES } from './engines.ts';
@@ -254,6 +259,90 @@ describe('bootstrap of several symbols', () => {
           outcomes.find((o) => o.symbol === symbol)!.modelId,
         );
       }
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('bootstrap from the install-time model cache', () => {
+  const NOW = Date.UTC(2026, 10, 24, 15, 4, 9);
+  const JOB = { days: 1, seed: 9 } as const;
+
+  /** A cache holding the ETH job's model as an install would have made it, earlier; `tamper` spoils a cell. */
+  async function cacheWithModel(tamper = false): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'recio-model-cache-'));
+    const job = bootstrapJob('ETH', Date.UTC(2026, 0, 2), JOB);
+    const { grid } = await runSyntheticModelJob(job);
+    if (tamper) grid.up[1_000] = grid.up[1_000] === 50 ? 51 : 50;
+    await writeCachedModel(job, grid, dir);
+    return dir;
+  }
+
+  it('activates the cached model before generating anything, then stores the history it checked it against', async () => {
+    const { handle, close } = await ENGINES.find((e) => e.name === 'PostgreSQL')!.open();
+    try {
+      const progress: BootstrapProgress[] = [];
+      const cacheDir = await cacheWithModel();
+      const [outcome] = await bootstrapModels({
+        db: handle.db,
+        symbols: ['ETH'],
+        now: () => NOW,
+        ...JOB,
+        cacheDir,
+        onProgress: (p) => progress.push(p),
+      });
+      expect(outcome).toMatchObject({ symbol: 'ETH', status: 'built', activated: true });
+      const phases = [...new Set(progress.map((p) => p.phase))];
+      expect(phases).toEqual(['save', 'activated', 'synthesize', 'store-candles', 'done']);
+      expect(progress.find((p) => p.phase === 'activated')!.message).toMatch(/from the install-time cache/);
+      for (let i = 1; i < progress.length; i++) {
+        expect(progress[i]!.fraction).toBeGreaterThanOrEqual(progress[i - 1]!.fraction);
+      }
+      // One model, exactly the one the job builds now, with its history stored.
+      const models = await listModels(handle.db, { symbol: 'ETH' });
+      expect(models.map((m) => m.modelId)).toEqual([outcome!.modelId]);
+      const active = (await loadActiveModel(handle.db, 'ETH'))!;
+      const fresh = (await runSyntheticModelJob(bootstrapJob('ETH', NOW, JOB))).grid;
+      expect(sameCells(active, fresh)).toBe(true);
+      expect(active.meta).toMatchObject({
+        from: fresh.meta.from,
+        to: fresh.meta.to,
+        rowsUsed: fresh.meta.rowsUsed,
+      });
+      expect((await summarizeSeries(handle.db, { symbol: 'ETH', series: 'synthetic' })).count).toBe(1_440);
+      // A short job is not the install's: the cache is read, never rewritten by it.
+      expect(readdirSync(cacheDir)).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('replaces a cached model that differs from the one it builds', async () => {
+    const { handle, close } = await ENGINES.find((e) => e.name === 'PostgreSQL')!.open();
+    try {
+      const progress: BootstrapProgress[] = [];
+      const [outcome] = await bootstrapModels({
+        db: handle.db,
+        symbols: ['ETH'],
+        now: () => NOW,
+        ...JOB,
+        cacheDir: await cacheWithModel(true),
+        onProgress: (p) => progress.push(p),
+      });
+      const activated = progress.filter((p) => p.phase === 'activated');
+      expect(activated.map((p) => p.message)).toEqual([
+        expect.stringMatching(/from the install-time cache and activated/),
+        expect.stringMatching(/rebuilt \(the cached model differed\) and activated/),
+      ]);
+      for (let i = 1; i < progress.length; i++) {
+        expect(progress[i]!.fraction).toBeGreaterThanOrEqual(progress[i - 1]!.fraction);
+      }
+      const active = (await loadActiveModel(handle.db, 'ETH'))!;
+      expect(active.meta.modelId).toBe(outcome!.modelId);
+      const fresh = (await runSyntheticModelJob(bootstrapJob('ETH', NOW, JOB))).grid;
+      expect(sameCells(active, fresh)).toBe(true);
+      expect((await listModels(handle.db, { symbol: 'ETH' })).length).toBe(2); // the spoilt one, inactive
     } finally {
       await close();
     }

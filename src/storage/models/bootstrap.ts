@@ -10,17 +10,22 @@
  * from are stored, one symbol at a time, in batches (short statements other services
  * interleave with, never one long transaction). Progress goes to a callback.
  *
+ * A model `npm install` cached (bootstrap-cache.ts) is activated before anything is generated;
+ * the job still runs, for the history and to check the cache, and replaces a cached model
+ * that differs.
+ *
  * Safe to repeat: a symbol that has an active model is skipped; a run that died half-way left
  * at most synthetic candles, which the next run replaces. If a model was activated while this
  * one was being built (an import by the user), the new one is stored but not activated.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../core/db/schema.ts';
-import type { Weighting } from '../../domain/model/index.ts';
+import type { FingerprintGrid, Weighting } from '../../domain/model/index.ts';
 import type { EpochMs, SymbolId } from '../../domain/units.ts';
 import type { CandleColumns } from '../candles/candle.ts';
 import { deleteCandles, upsertCandles } from '../candles/candle-repository.ts';
 import { syntheticWindow } from '../candles/synthetic-history.ts';
+import { defaultModelCacheDir, readCachedModel, sameCells, writeCachedModel } from './bootstrap-cache.ts';
 import { newModelId } from './model-id.ts';
 import { activeModelSummary, saveModel } from './model-repository.ts';
 import { runSyntheticModelJobInWorker } from './run-in-worker.ts';
@@ -70,6 +75,11 @@ export interface ModelBootstrapOptions {
    * after another, yielding between simulated days.
    */
   useWorker?: boolean;
+  /**
+   * Where models made at install time are cached (bootstrap-cache.ts); null: no cache. Default:
+   * node_modules/.cache/recio, read for every job, written back only for the default job.
+   */
+  cacheDir?: string | null;
 }
 
 // Share of a symbol's progress bar per phase (roughly their time on a 2-core machine).
@@ -159,45 +169,103 @@ async function buildAndActivate(
   options: ModelBootstrapOptions,
   report: Reporter,
 ): Promise<BuiltModel> {
-  const { db, signal } = options;
+  const { signal } = options;
   const job = bootstrapJob(symbol, options.now(), options);
+  const cacheDir = options.cacheDir === undefined ? defaultModelCacheDir() : options.cacheDir;
+  const cached = cacheDir === null ? undefined : await readCachedModel(job, cacheDir);
+  // From the cache: active at once; the job still runs below, for the candles and as a check.
+  const early = cached
+    ? await saveAndActivate(cached, options, report, 'from the install-time cache')
+    : undefined;
+
   report(
     'synthesize',
-    0,
-    `${symbol}: no active model — generating ${job.minutes / 1_440} days of synthetic history`,
+    early ? STORE_START : 0,
+    `${symbol}: ${early ? 'model active from the cache —' : 'no active model —'} generating ${job.minutes / 1_440} days of synthetic history`,
   );
-  const onJobProgress = (phase: 'synthesize' | 'build', fraction: number) =>
-    phase === 'synthesize'
-      ? report('synthesize', WEIGHTS.synthesize * fraction, `${symbol}: synthetic history ${pct(fraction)}`)
-      : report(
-          'build',
-          WEIGHTS.synthesize + WEIGHTS.build * fraction,
-          `${symbol}: building model ${pct(fraction)}`,
-        );
+  const onJobProgress = (phase: 'synthesize' | 'build', fraction: number) => {
+    if (early) return; // the bar already stands at the model's activation
+    if (phase === 'synthesize')
+      report('synthesize', WEIGHTS.synthesize * fraction, `${symbol}: synthetic history ${pct(fraction)}`);
+    else
+      report(
+        'build',
+        WEIGHTS.synthesize + WEIGHTS.build * fraction,
+        `${symbol}: building model ${pct(fraction)}`,
+      );
+  };
   const result: SyntheticModelResult =
     options.useWorker === false
       ? await runSyntheticModelJob(job, onJobProgress)
       : await runSyntheticModelJobInWorker(job, { onProgress: onJobProgress, ...(signal ? { signal } : {}) });
   if (signal?.aborted) throw new BootstrapAborted();
 
-  report('save', WEIGHTS.synthesize + WEIGHTS.build, `${symbol}: saving model ${job.modelId}`);
-  const saved = await db.transaction().execute(async (trx) => {
+  if (cacheDir !== null && (!cached || !sameCells(cached, result.grid)) && isDefaultJob(options)) {
+    await writeCachedModel(job, result.grid, cacheDir).catch(() => undefined); // only a cache
+  }
+  if (early && cached && sameCells(cached, result.grid)) return { symbol, ...early, candles: result.candles };
+  if (early) {
+    // The cache was wrong (it should never be): the model just built replaces it, under a new id.
+    const rebuilt = {
+      ...result.grid,
+      meta: { ...result.grid.meta, modelId: newModelId(symbol, 'synthetic', options.now()) },
+    };
+    const replaced = await saveAndActivate(
+      rebuilt,
+      options,
+      report,
+      'rebuilt (the cached model differed)',
+      early.modelId,
+    );
+    return { symbol, ...replaced, candles: result.candles };
+  }
+  const saved = await saveAndActivate(
+    result.grid,
+    options,
+    report,
+    `built from ${result.grid.meta.rowsUsed} minutes`,
+  );
+  return { symbol, ...saved, candles: result.candles };
+}
+
+/**
+ * Stores the model and activates it unless another model is active — except `replacing`, the
+ * model this run activated itself, which it may supersede.
+ */
+async function saveAndActivate(
+  grid: FingerprintGrid,
+  options: ModelBootstrapOptions,
+  report: Reporter,
+  how: string,
+  replacing?: string,
+): Promise<{ modelId: string; activated: boolean }> {
+  const { symbol, modelId } = grid.meta;
+  report(
+    'save',
+    replacing ? STORE_START : WEIGHTS.synthesize + WEIGHTS.build,
+    `${symbol}: saving model ${modelId}`,
+  );
+  const saved = await options.db.transaction().execute(async (trx) => {
     const activeNow = await activeModelSummary(trx, symbol);
-    return saveModel(trx, result.grid, { activate: !activeNow });
+    return saveModel(trx, grid, { activate: !activeNow || activeNow.modelId === replacing });
   });
   report(
     'activated',
     STORE_START,
     saved.active
-      ? `${symbol}: synthetic model ${saved.modelId} built from ${result.grid.meta.rowsUsed} minutes and activated`
+      ? `${symbol}: synthetic model ${saved.modelId} ${how} and activated`
       : `${symbol}: synthetic model ${saved.modelId} stored; another model became active meanwhile`,
   );
-  return {
-    symbol,
-    modelId: saved.modelId,
-    activated: saved.active,
-    candles: result.candles,
-  };
+  return { modelId: saved.modelId, activated: saved.active };
+}
+
+/** The job `npm install` caches: the default length and seed (tests' short jobs never evict it). */
+function isDefaultJob(options: ModelBootstrapOptions): boolean {
+  return (
+    (options.days ?? DEFAULT_BOOTSTRAP_DAYS) === DEFAULT_BOOTSTRAP_DAYS &&
+    String(options.seed ?? DEFAULT_BOOTSTRAP_SEED) === DEFAULT_BOOTSTRAP_SEED &&
+    (options.weighting ?? { kind: 'none' }).kind === 'none'
+  );
 }
 
 async function storeHistory(
