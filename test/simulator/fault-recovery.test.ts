@@ -543,7 +543,12 @@ describe('recovery from every injected fault without a lost or duplicated fill',
 
   it('exchange paused then resumed (orders refused and found absent; nothing fills while paused; trading resumes)', async () => {
     const trader = await newTrader('paused');
-    const markets = (await tradableMarkets(trader)).slice(0, 3);
+    const tradable = await tradableMarkets(trader);
+    expect(tradable.length).toBeGreaterThanOrEqual(4);
+    const markets = tradable.slice(0, 3);
+    // The IOCs go to a market without the trader's own resting orders: frozen books keep those at
+    // the top, and an IOC meeting its own order stops there (self-trade prevention), unfilled.
+    const takeFrom = tradable[3]!;
     const resting = await placeResting(trader, markets);
     expect(resting.length).toBeGreaterThan(0);
     const { accountId } = trader.account;
@@ -560,10 +565,10 @@ describe('recovery from every injected fault without a lost or duplicated fill',
     try {
       refused = await place(trader, {
         clientOrderId: 'paused-ioc',
-        ticker: markets[1]!.ticker,
+        ticker: takeFrom.ticker,
         side: 'bid',
         count: 1,
-        price: markets[1]!.yesAsk,
+        price: takeFrom.yesAsk,
         timeInForce: 'immediate_or_cancel',
       });
       // The exchange is halted: five simulated minutes without a trade anywhere, books frozen.
@@ -579,16 +584,24 @@ describe('recovery from every injected fault without a lost or duplicated fill',
     expect(trader.journal.stats().wsFills).toBe(wsFillsBefore);
 
     // Resumed: the same client_order_id is safe to send (it never ran); the taker flow fills the
-    // resting orders again, and every fill comes over the WebSocket.
+    // resting orders again, and every fill comes over the WebSocket. The makers requote from the
+    // second after the resume: read the ask once they have (the frozen one may be gone).
+    await sim.advance(2_000);
     const again = await place(trader, {
       clientOrderId: 'paused-ioc',
-      ticker: markets[1]!.ticker,
+      ticker: takeFrom.ticker,
       side: 'bid',
       count: 1,
-      price: (await trader.rest.getMarket(markets[1]!.ticker)).yesAsk,
+      price: (await trader.rest.getMarket(takeFrom.ticker)).yesAsk,
       timeInForce: 'immediate_or_cancel',
     });
     expect(again).toMatchObject({ status: 'placed', sends: 1 });
+    expect(
+      sim.runtime.engine
+        .listFills(accountId)
+        .some((f) => f.isTaker && f.orderId === (again as { orderId: string }).orderId),
+      'the IOC after the resume filled',
+    ).toBe(true);
     for (let step = 0; step < 40 && makerFills(trader) === makerBefore; step++) await sim.advance(15_000);
     expect(makerFills(trader)).toBeGreaterThan(makerBefore);
     for (const order of resting) await cancelOrderResolved(trader.rest, order, trader.resolve);
