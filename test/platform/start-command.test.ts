@@ -18,6 +18,7 @@ import { openDatabase } from '../../src/core/db/index.ts';
 import { recio, type CliProcess } from '../support/cli.ts';
 import { portEnv } from '../support/ports.ts';
 import { getJson, waitFor } from '../support/wait.ts';
+import WebSocket from 'ws';
 
 const MARKET_DATA = [
   'symbol_price_watchdog_btc',
@@ -64,6 +65,24 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The seconds of every `topic` price main_app's browser stream delivers, until closed. */
+async function priceStream(url: string, topic: string): Promise<{ close(): number[] }> {
+  const seconds: number[] = [];
+  const socket = new WebSocket(url);
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString());
+    if (message.type === 'message' && message.topic === topic) seconds.push(message.payload.secondMs);
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  socket.send(JSON.stringify({ op: 'subscribe', topics: [topic] }));
+  return {
+    close: () => {
+      socket.close();
+      return seconds;
+    },
+  };
+}
 
 /** An ISO time `seconds` before the next whole hour: a start just before a market's close. */
 function beforeTheClose(seconds: number): string {
@@ -112,26 +131,23 @@ describe.each(STARTS)(
         });
 
         for (const sym of SYMBOLS) {
-          // A price for each second (no second skipped while we watch), with momentum. The
-          // watchdog may report healthy (ticks arriving) a moment before its first whole second.
+          // A price for each second, with momentum. The watchdog may report healthy (ticks
+          // arriving) a moment before its first whole second. Every second is checked on the
+          // live stream (/ws), which delivers each price in order: polling could miss one on a
+          // loaded machine.
           await waitFor(
             async () => ((await getJson(`${main}/api/price/${sym}`)).status === 200 ? true : undefined),
             30_000,
             `the first ${sym} price`,
           );
-          const seconds = new Set<number>();
-          let last: any;
-          const until = Date.now() + 4_500;
-          while (Date.now() < until) {
-            const { status, body } = await getJson(`${main}/api/price/${sym}`);
-            expect(status).toBe(200);
-            seconds.add(body.secondMs);
-            last = body;
-            await sleep(200);
-          }
-          const sorted = [...seconds].sort((a, b) => a - b);
-          expect(sorted.length).toBeGreaterThanOrEqual(3);
-          expect(sorted.at(-1)! - sorted[0]!).toBe((sorted.length - 1) * 1_000);
+          const stream = await priceStream(`ws://127.0.0.1:${env.RECIO_PORT_MAIN_APP}/ws`, `price.${sym}`);
+          await sleep(4_500);
+          const seconds = stream.close();
+          expect(seconds.length, `${sym} prices in 4.5 s`).toBeGreaterThanOrEqual(3);
+          expect(seconds.slice(1).map((s, i) => s - seconds[i]!)).toEqual(
+            Array(seconds.length - 1).fill(1_000),
+          );
+          const last = (await getJson(`${main}/api/price/${sym}`)).body;
           expect(last.momentum.percent, `momentum of ${sym}`).not.toBeNull();
           expect(last.momentum.deltas.length).toBeGreaterThan(0);
 

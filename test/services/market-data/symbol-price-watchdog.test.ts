@@ -31,29 +31,31 @@ afterEach(async () => {
 
 describe('symbol_price_watchdog_btc', () => {
   it('publishes a price every second with seeded momentum, stores prices and candles, and resumes after a silent feed', async () => {
+    // Stored history: the 32 minutes before the start closed at 99 000.00 (the simulator's series
+    // in paper mode) — in the database before the watchdog starts and reads its momentum seeds.
+    const first = Math.floor(START / MIN) * MIN - 32 * MIN;
     env = await startTestHost(
       { symbol_price_watchdog_btc: async () => symbolPriceWatchdogBtc, main_app: async () => mainApp },
       {
         clock: { mode: 'simulated', start: new Date(START).toISOString(), rate: 10 },
         coinbase: { wsUrl: feed.url, restUrl: 'http://127.0.0.1:9/coinbase' }, // backfill unreachable: storage only
       },
+      (db) =>
+        upsertCandles(
+          db,
+          'BTC',
+          'synthetic',
+          Array.from({ length: 32 }, (_, i) => ({
+            ts: first + i * MIN,
+            open: 99_000,
+            high: 99_000,
+            low: 99_000,
+            close: 99_000,
+            volume: 1,
+          })),
+        ).then(() => undefined),
     );
     const { host } = env;
-    // Stored history: the 32 minutes before the start closed at 99 000.00 (the simulator's series in paper mode).
-    const first = Math.floor(START / MIN) * MIN - 32 * MIN;
-    await upsertCandles(
-      host.database.db,
-      'BTC',
-      'synthetic',
-      Array.from({ length: 32 }, (_, i) => ({
-        ts: first + i * MIN,
-        open: 99_000,
-        high: 99_000,
-        low: 99_000,
-        close: 99_000,
-        volume: 1,
-      })),
-    );
     const messages: PriceMessage[] = [];
     await host.bus.subscribe('price.btc', ({ payload }) => void messages.push(payload as PriceMessage));
 
