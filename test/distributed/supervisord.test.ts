@@ -11,7 +11,7 @@
  * restarted by supervisord, its restart and why show in /api/system/services, prices resume;
  * SIGTERM to supervisord stops every service cleanly (each records its stop), exit 0, no child left.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ import { openDatabase } from '../../src/core/db/index.ts';
 import { SERVICE_NAMES } from '../../src/core/manifest/service-names.ts';
 import { programName, supervisordPaths } from '../../src/core/service/supervisord-config.ts';
 import { SERVICE_REGISTRY } from '../../src/services/registry.ts';
-import { recioOnce } from '../support/cli.ts';
+import { recioOnce, spawnWatched } from '../support/cli.ts';
 import { portEnv } from '../support/ports.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 import { getJson, waitFor } from '../support/wait.ts';
@@ -106,16 +106,11 @@ describe('distributed topology under supervisord', { timeout: 300_000 }, () => {
         ([key]) => !key.startsWith('RECIO_') && key !== 'DATABASE_URL' && key !== 'REDIS_URL',
       ),
     );
-    const supervisord: ChildProcess = spawn('supervisord', ['-n', '-c', conf], {
-      env: bareEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let supervisordOutput = '';
-    supervisord.stdout!.on('data', (chunk: Buffer) => (supervisordOutput += chunk.toString()));
-    supervisord.stderr!.on('data', (chunk: Buffer) => (supervisordOutput += chunk.toString()));
-    const exited = new Promise<number | string>((resolve) =>
-      supervisord.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
-    );
+    const {
+      child: supervisord,
+      output: supervisordOutput,
+      exited,
+    } = spawnWatched('supervisord', ['-n', '-c', conf], { env: bareEnv });
     const seenPids = new Set<number>();
     cleanups.push(async () => {
       // Only when the test failed before its clean stop: stop it, then make sure nothing is left.
@@ -140,7 +135,7 @@ describe('distributed topology under supervisord', { timeout: 300_000 }, () => {
       const status = await supervisorctl(conf, 'status').catch(() => '');
       const services = await getJson(`${main}/api/system/services`).catch(() => undefined);
       throw new Error(
-        `${error.message}\nsupervisorctl status:\n${status}\nsupervisord:\n${supervisordOutput.slice(-2_000)}\n` +
+        `${error.message}\nsupervisorctl status:\n${status}\nsupervisord:\n${supervisordOutput().slice(-2_000)}\n` +
           `services: ${JSON.stringify(services?.body?.services ?? null).slice(0, 3_000)}`,
       );
     };
@@ -264,7 +259,7 @@ describe('distributed topology under supervisord', { timeout: 300_000 }, () => {
     // A clean stop: SIGTERM to supervisord stops every service (each records its stop), exit 0.
     const lastPids = [...after.values()].map((row) => row.pid!);
     supervisord.kill('SIGTERM');
-    expect(await exited, supervisordOutput.slice(-2_000)).toBe(0);
+    expect(await exited, supervisordOutput().slice(-2_000)).toBe(0);
     expect(lastPids.filter(alive)).toEqual([]);
     expect(existsSync(supervisordPaths(dataDir).pidfile)).toBe(false);
     const handle = await openDatabase({ databaseUrl: database.url });

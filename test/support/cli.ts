@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,13 +11,9 @@ export interface CliProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs `recio <args>` as a real child process, the way a user would. */
-export function recio(args: string[], env: Record<string, string | undefined>, cwd = REPO_ROOT): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, RECIO_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Starts a child process whose output (stdout and stderr together) and exit are kept. */
+export function spawnWatched(command: string, args: string[], options: SpawnOptions = {}): CliProcess {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -25,6 +21,14 @@ export function recio(args: string[], env: Record<string, string | undefined>, c
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   return { child, output: () => text, exited };
+}
+
+/** Runs `recio <args>` as a real child process, the way a user would. */
+export function recio(args: string[], env: Record<string, string | undefined>, cwd = REPO_ROOT): CliProcess {
+  return spawnWatched(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, RECIO_LOG_LEVEL: 'warn', ...env },
+  });
 }
 
 /** Runs a short `recio` command to completion. */

@@ -15,8 +15,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pgliteTemplatePath } from '../../core/db/pglite-template.ts';
 import {
   CELL_COUNT,
   fingerprintMetaSchema,
@@ -59,9 +60,9 @@ function shapingSourceDigest(): string {
   return sourceDigest;
 }
 
-/** `<node_modules>/.cache/recio`, beside the PGlite template. */
+/** `<node_modules>/.cache/recio`: the PGlite template's folder. */
 export function defaultModelCacheDir(): string {
-  return join(SRC, '..', 'node_modules', '.cache', 'recio');
+  return dirname(pgliteTemplatePath());
 }
 
 /** The cache key of a job: its parameters that matter and the shaping code; undefined = not cacheable. */
